@@ -1,0 +1,58 @@
+# medparole: `make run` (extract the sample documents, serve the dashboard) and `make test` (check + tests).
+SHELL := /bin/sh
+VENV := .venv
+BIN := $(VENV)/bin
+export LOGURU_LEVEL ?= INFO
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
+SAMPLES := sample_docs/corpus/docs sample_docs/bad
+
+.PHONY: run test check env ingest dashboard lint format typecheck imports fixtures corpus bench clean
+
+## run: create the environment, ingest sample_docs/ with the Prefect flow, serve http://127.0.0.1:8501
+run: env
+	$(BIN)/medparole ingest $(SAMPLES)
+	$(BIN)/medparole dashboard
+
+## test: create the environment if missing, run `make check` and the whole test suite
+test: env
+	$(MAKE) --no-print-directory check
+	$(BIN)/python -m pytest
+
+## env: .venv with Python >= 3.12, medparole and its dev extras; Debian packages when root
+env:
+	@sh scripts/bootstrap.sh
+
+## check: ruff (lint + format), mypy on pipeline/ and warehouse/, import-linter boundaries
+check: lint typecheck imports
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck:
+	$(BIN)/mypy pipeline warehouse
+
+imports:
+	$(BIN)/lint-imports
+
+ingest: env
+	$(BIN)/medparole ingest $(SAMPLES)
+
+dashboard: env
+	$(BIN)/medparole dashboard
+
+## fixtures: rebuild tests/data (small committed fixtures)
+fixtures: env
+	$(BIN)/python tests/data/build_fixtures.py
+
+## corpus: regenerate the committed sample corpus from its seed
+corpus: env
+	$(BIN)/python -m sample_docs.generate
+
+clean:
+	rm -rf data .pytest_cache .mypy_cache .ruff_cache

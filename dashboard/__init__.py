@@ -1,0 +1,1 @@
+"""medparole's Streamlit dashboard: reads the published warehouse only, through warehouse.queries."""

@@ -1,0 +1,146 @@
+"""doc_type and language, from cue words: cheap, explainable, and good enough for typed paperwork."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.models import DocType
+
+_WORD = re.compile(r"[a-záéíóúñü]+", re.IGNORECASE)
+
+# Function words that separate English from Spanish even in short, formulaic letters.
+_STOPWORDS = {
+    "en": {
+        "the",
+        "of",
+        "and",
+        "to",
+        "is",
+        "in",
+        "that",
+        "for",
+        "with",
+        "this",
+        "has",
+        "was",
+        "be",
+        "your",
+        "her",
+        "his",
+        "she",
+        "he",
+        "will",
+        "from",
+        "are",
+        "on",
+        "not",
+        "by",
+        "we",
+        "our",
+        "have",
+    },
+    "es": {
+        "el",
+        "la",
+        "de",
+        "que",
+        "y",
+        "en",
+        "los",
+        "las",
+        "del",
+        "se",
+        "por",
+        "con",
+        "para",
+        "una",
+        "es",
+        "su",
+        "al",
+        "lo",
+        "como",
+        "más",
+        "pero",
+        "sus",
+        "le",
+        "ha",
+        "este",
+        "esta",
+        "presente",
+    },
+}
+
+# (pattern, weight) cues per type; English and Spanish.
+_CUES: dict[DocType, list[tuple[re.Pattern[str], float]]] = {
+    DocType.PAROLE_DECISION: [
+        (re.compile(p, re.IGNORECASE), w)
+        for p, w in [
+            (r"\bparole\b|\bpermiso humanitario\b|\bparole humanitario\b", 1.0),
+            (r"\bI-131\b|\bI-512L?\b|\bI-797C?\b|\bI-94\b", 2.0),
+            (r"\breceipt (number|#)|\bn[uú]mero de recibo\b", 1.5),
+            (r"\bnotice (date|of action|of termination)|\bnotice type\b|\baviso\b", 1.5),
+            (
+                r"\b(approved|denied|terminated|granted|den(y|ial)|terminat(e|ion)|revoked|aprobad[ao]|negad[ao]"
+                r"|denegad[ao]|terminad[ao]|concedid[ao])\b",
+                1.0,
+            ),
+            (
+                r"\bU\.?S\.? Citizenship and Immigration Services\b|\bUSCIS\b|\bDepartment of Homeland Security\b"
+                r"|\bDHS\b|\bImmigration and Customs Enforcement\b|\bCustoms and Border Protection\b",
+                1.5,
+            ),
+            (r"\brequest for evidence\b|\bsolicitud de evidencia\b", 2.0),
+            (r"\bvalid (from|until|through)\b|\bv[aá]lid[oa] (desde|hasta)\b", 1.5),
+            (r"\bbeneficiary\b|\bapplicant\b|\bbeneficiari[oa]\b|\bsolicitante\b", 0.5),
+            (r"\bA-?number\b|\bA#|\bAlien (Registration )?Number\b", 1.0),
+        ]
+    ],
+    DocType.MEDICAL_LETTER: [
+        (re.compile(p, re.IGNORECASE), w)
+        for p, w in [
+            (r"\bdiagnos(is|ed|tic)|\bdiagn[oó]stic[oa]\b", 1.5),
+            (r"\bpatient\b|\bpaciente\b", 1.5),
+            (r"\btreatment\b|\btratamiento\b|\btherapy\b|\bterapia\b", 1.0),
+            (r"\bM\.?D\.?\b|\bphysician\b|\bm[eé]dic[oa]\b|\bDr\.|\bDra\.", 1.0),
+            (r"\bmedical necessity\b|\bnecesidad m[eé]dica\b|\bdischarge summary\b|\bresumen de (egreso|alta)\b", 2.5),
+            (r"\bhospital\b|\bclinic\b|\bcl[ií]nica\b", 0.5),
+            (r"\bcost estimate\b|\bestimated cost\b|\bcosto estimado\b|\bpresupuesto\b", 1.5),
+            (r"\bhace constar\b|\bse extiende la presente\b", 2.0),
+            (r"\bICD-?10\b|\bCIE-?10\b", 1.5),
+            (r"\bprognosis\b|\bpron[oó]stico\b", 1.5),
+        ]
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Classification:
+    doc_type: DocType
+    confidence: float
+    language: str
+
+
+def detect_language(text: str) -> str:
+    """en or es by function-word counts; en when there is too little text to tell."""
+    counts = {lang: 0 for lang in _STOPWORDS}
+    for word in _WORD.findall(text[:20000].lower()):
+        for lang, words in _STOPWORDS.items():
+            if word in words:
+                counts[lang] += 1
+    if counts["es"] > counts["en"] * 1.2:
+        return "es"
+    return "en"
+
+
+def classify(text: str) -> Classification:
+    """doc_type with a confidence in [0, 1] (share of the winning score), and the language."""
+    sample = text[:30000]
+    scores: dict[DocType, float] = {}
+    for doc_type, cues in _CUES.items():
+        scores[doc_type] = sum(weight * min(len(pattern.findall(sample)), 3) for pattern, weight in cues)
+    best = max(scores, key=lambda d: scores[d])
+    total = sum(scores.values())
+    if scores[best] < 3.0:
+        return Classification(DocType.OTHER, 0.5, detect_language(text))
+    return Classification(best, round(scores[best] / total, 3), detect_language(text))

@@ -1,0 +1,211 @@
+"""`medparole`: extract documents, ingest them into the warehouse, and serve the dashboard."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="medparole",
+    help="Turn medical humanitarian-parole paperwork into grounded facts, a warehouse and a dashboard.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class OutputFormat(StrEnum):
+    jsonl = "jsonl"
+    table = "table"
+
+
+def _quiet_frameworks() -> None:
+    # Before Prefect or medspaCy are imported: no telemetry, no DEBUG flood from loguru.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("LOGURU_LEVEL", "INFO")
+
+
+@app.command()
+def extract(
+    files: Annotated[
+        list[Path], typer.Argument(help="Files or folders to read (PDF, scans, photos, DOCX, text, .eml).")
+    ],
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="jsonl: one contract record per line; table: for people.")
+    ] = OutputFormat.jsonl,
+    workers: Annotated[int, typer.Option(help="Worker processes; 0 = MEDPAROLE_WORKERS.")] = 0,
+) -> None:
+    """Extract facts from files and print them (nothing is written to the warehouse).
+
+    Each document is read in a worker process with the time and memory limits of the settings; a file that
+    cannot be read is printed as a failed record with an error code and what to do, and the others go on.
+    """
+    _quiet_frameworks()
+    from pipeline.staging import discover
+    from pipeline.workers import ExtractionPool, Job, WorkerLimits
+    from warehouse.settings import load_settings
+
+    settings = load_settings()
+    jobs: list[Job] = []
+    for given in files:
+        if given.is_dir():
+            jobs.extend(Job(str(len(jobs) + i), p, str(p)) for i, p in enumerate(discover([given])))
+        elif given.exists():
+            jobs.append(Job(str(len(jobs)), given, str(given)))
+        else:
+            err.print(f"[red]{given} does not exist[/red]: check the path.")
+            raise typer.Exit(2)
+    from pipeline.flows import read_limits
+
+    limits = WorkerLimits(timeout_s=settings.doc_timeout_s, memory_mb=settings.doc_memory_mb)
+    pending: dict[int, object] = {}
+    next_index = 0
+    failed = 0
+    with ExtractionPool(min(workers or settings.workers, len(jobs)), read_limits(settings), limits) as pool:
+        for key, extraction in pool.run(jobs):
+            pending[int(key)] = extraction
+            while next_index in pending:
+                result = pending.pop(next_index)
+                next_index += 1
+                failed += result.status == "failed"  # type: ignore[attr-defined]
+                _print_extraction(result, format)
+    if failed:
+        err.print(f"{failed} of {len(jobs)} files could not be read; see each record's error.message.")
+
+
+def _print_extraction(extraction: object, format: OutputFormat) -> None:
+    from pipeline.models import Extraction
+
+    assert isinstance(extraction, Extraction)
+    record = extraction.to_record()
+    if format is OutputFormat.jsonl:
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+        return
+    console = Console()
+    title = (
+        f"{record['source']}: {record['doc_type']} ({record['language']}), {record['pages']} pages, {record['status']}"
+    )
+    if record["error"]:
+        console.print(f"[bold]{title}[/bold]\n  [red]{record['error']['code']}[/red]: {record['error']['message']}")
+        return
+    table = Table(title=title, title_justify="left")
+    for column in ("field", "value", "attributes", "text", "page", "conf."):
+        table.add_column(column)
+    for fact in record["facts"]:
+        attrs = ", ".join(f"{k}={v}" for k, v in fact["attributes"].items())
+        table.add_row(
+            fact["field"], str(fact["value"]), attrs, fact["text"], str(fact["page"]), f"{fact['confidence']:.2f}"
+        )
+    console.print(table)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to bring into the warehouse.")],
+    workers: Annotated[int, typer.Option(help="Worker processes; 0 = MEDPAROLE_WORKERS.")] = 0,
+    retry_failed: Annotated[bool, typer.Option(help="Read again documents that failed before.")] = False,
+) -> None:
+    """Ingest documents with the Prefect flow: read and extract what is new, skip what is known, publish.
+
+    Every file is kept in the content-addressed store under MEDPAROLE_DATA_DIR, so the inbox can be cleaned
+    afterwards. Re-running on the same files reads nothing again.
+    """
+    _quiet_frameworks()
+    for path in paths:
+        if not path.exists():
+            err.print(f"[red]{path} does not exist[/red]: check the path.")
+            raise typer.Exit(2)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from pipeline import flows
+
+    with Progress(
+        TextColumn("extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    ) as progress:
+        bar = progress.add_task("extract", total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(bar, completed=done, total=total)
+
+        flows.add_progress_listener(update)
+        try:
+            counts = flows.ingest([str(p.resolve()) for p in paths], workers=workers or None, retry_failed=retry_failed)
+        finally:
+            flows.remove_progress_listener(update)
+    err.print(
+        f"{counts['seen']} files seen, {counts['new']} extracted, {counts['skipped']} already known, "
+        f"{counts['failed']} failed."
+    )
+
+
+@app.command()
+def dashboard(
+    port: Annotated[int, typer.Option(help="Port; 0 = MEDPAROLE_PORT.")] = 0,
+    host: Annotated[str, typer.Option(help="Address; empty = MEDPAROLE_HOST.")] = "",
+) -> None:
+    """Serve the dashboard (Streamlit) over the published warehouse, on http://127.0.0.1:8501 by default."""
+    from warehouse.settings import load_settings
+
+    settings = load_settings()
+    app_path = Path(str(resources.files("dashboard").joinpath("app.py")))
+    env = {**os.environ, "MEDPAROLE_DATA_DIR": str(settings.data_dir)}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_path),
+        "--server.port",
+        str(port or settings.port),
+        "--server.address",
+        host or settings.host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    err.print(f"dashboard on http://{host or settings.host}:{port or settings.port} (Ctrl+C to stop)")
+    raise typer.Exit(subprocess.call(command, env=env, cwd=app_path.parent))
+
+
+@app.command(name="settings")
+def show_settings() -> None:
+    """Print every setting with its default, its current value and what it does."""
+    from warehouse.settings import SETTINGS
+
+    table = Table(title="medparole settings (environment variables)")
+    for column in ("name", "default", "current", "help"):
+        table.add_column(column)
+    for setting in SETTINGS:
+        table.add_row(setting.name, setting.default, os.environ.get(setting.name, ""), setting.help)
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,144 @@
+"""extract_document(path) -> Extraction: the whole core in one call (read, classify, extract, ground)."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import logging
+from importlib import resources
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.classify import Classification, classify
+from pipeline.errors import DocumentError
+from pipeline.extractors import REGISTRY, TextContext
+from pipeline.models import (
+    DocType,
+    Document,
+    ErrorCode,
+    Extraction,
+    ExtractionError,
+    Fact,
+    Page,
+    Status,
+)
+from pipeline.nlp import make_nlp
+from pipeline.readers import ReadLimits, read_document, sha256_file
+
+log = logging.getLogger(__name__)
+
+UNKNOWN_LANGUAGE = "und"
+INTERNAL_MESSAGE = (
+    "medparole hit an internal error on this file; the file is kept and nothing else is affected: "
+    "report it to the analyst with the file's SHA-256 so the reader can be fixed, then re-run."
+)
+
+
+@functools.cache
+def extractor_version() -> str:
+    """A short hash of the code and rules that make facts: a change to either re-extracts stored text."""
+    digest = hashlib.sha256(__version__.encode())
+    package = resources.files("pipeline")
+    for folder in ("extractors", "rules"):
+        for item in sorted(package.joinpath(folder).iterdir(), key=lambda t: t.name):
+            if item.is_file() and not item.name.endswith(".pyc"):
+                digest.update(item.name.encode())
+                digest.update(item.read_bytes())
+    for name in ("classify.py", "nlp.py", "extract.py"):
+        digest.update(package.joinpath(name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def failed(
+    source: str, sha256: str, code: ErrorCode, message: str, media_type: str = "application/octet-stream"
+) -> Extraction:
+    """The record of a document that could not be read at all."""
+    return Extraction(
+        source=source,
+        sha256=sha256,
+        media_type=media_type,
+        status=Status.FAILED,
+        doc_type=DocType.OTHER,
+        language=UNKNOWN_LANGUAGE,
+        error=ExtractionError(code, message),
+        extractor_version=extractor_version(),
+    )
+
+
+def extract_document(path: Path, limits: ReadLimits | None = None, source: str | None = None) -> Extraction:
+    """Read and extract one file; never raises for a bad document, returns a failed Extraction instead."""
+    limits = limits or ReadLimits()
+    name = source if source is not None else str(path)
+    try:
+        document = read_document(path, limits, source=name)
+    except DocumentError as exc:
+        return failed(name, _safe_sha(path), exc.code, exc.message)
+    except MemoryError:
+        from pipeline.errors import DocumentTooLarge
+
+        return failed(name, _safe_sha(path), ErrorCode.TOO_LARGE, DocumentTooLarge.default_message)
+    return extract_text(document)
+
+
+def extract_text(document: Document) -> Extraction:
+    """Classify and extract facts from a document already read (also how stored text is re-extracted)."""
+    text = document.text
+    try:
+        facts, classification = _facts(text, document)
+    except MemoryError:
+        raise
+    except Exception as exc:  # a bug in a rule must not lose the document: record it as internal
+        log.warning("extractor failed on a document: %s", type(exc).__name__)
+        return dataclasses.replace(
+            failed(document.source, document.sha256, ErrorCode.INTERNAL, INTERNAL_MESSAGE, document.media_type),
+            pages=document.pages,
+        )
+    status = Status.PARTIAL if document.unreadable_pages else Status.OK
+    return Extraction(
+        source=document.source,
+        sha256=document.sha256,
+        media_type=document.media_type,
+        status=status,
+        doc_type=classification.doc_type,
+        doc_type_confidence=classification.confidence,
+        language=classification.language,
+        pages=document.pages,
+        facts=tuple(facts),
+        extractor_version=extractor_version(),
+    )
+
+
+def extract_pages(source: str, sha256: str, media_type: str, pages: tuple[Page, ...]) -> Extraction:
+    """Re-run classification and extraction over stored page text (no file, no OCR)."""
+    return extract_text(Document(source=source, sha256=sha256, media_type=media_type, pages=pages))
+
+
+def _facts(text: str, document: Document) -> tuple[list[Fact], Classification]:
+    classification = classify(text)
+    nlp = make_nlp(classification.language)
+    # Token-level processing of very long texts costs memory; spaCy's own guard is 1,000,000 characters.
+    nlp.max_length = max(nlp.max_length, len(text) + 1)
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        if name != "medspacy_context":
+            doc = component(doc)
+    ctx = TextContext(text=text, language=classification.language, doc_type=classification.doc_type, doc=doc)
+    facts: list[Fact] = []
+    seen: set[tuple[str, str, int, int]] = set()
+    for extractor in REGISTRY.values():
+        for fact in extractor(ctx):
+            key = (fact.field, str(fact.value), fact.start, fact.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            facts.append(dataclasses.replace(fact, page=document.page_at(fact.start)))
+    facts.sort(key=lambda f: (f.start, f.end, f.field))
+    return facts, classification
+
+
+def _safe_sha(path: Path) -> str:
+    try:
+        return sha256_file(path)
+    except OSError:
+        return "0" * 64

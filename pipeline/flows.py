@@ -1,0 +1,185 @@
+"""Prefect flows: thin wiring around the extraction core and the warehouse.
+
+Parameters are paths and options only; task results are never persisted (they hold medical and immigration
+facts) and logs carry counts, never names, identifiers or file names.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from pipeline.extract import extractor_version
+from pipeline.models import Extraction, Status
+from pipeline.readers import ReadLimits
+from pipeline.staging import StagedFile, discover, stage
+from pipeline.workers import ExtractionPool, Job, WorkerLimits
+from warehouse import db, load, runs
+from warehouse.settings import Settings, load_settings
+
+ProgressListener = Callable[[int, int], None]
+_listeners: list[ProgressListener] = []
+
+
+def add_progress_listener(listener: ProgressListener) -> None:
+    """Call `listener(done, total)` as documents finish (the CLI's progress bar)."""
+    _listeners.append(listener)
+
+
+def remove_progress_listener(listener: ProgressListener) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def _report(done: int, total: int) -> None:
+    for listener in list(_listeners):
+        listener(done, total)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a run may override from the settings."""
+
+    data_dir: str | None = None
+    workers: int | None = None
+    batch_size: int | None = None
+
+
+def resolve_settings(data_dir: str | None, workers: int | None, batch_size: int | None) -> Settings:
+    settings = load_settings()
+    overrides: dict[str, Any] = {}
+    if data_dir:
+        overrides["data_dir"] = Path(data_dir).expanduser().resolve()
+    if workers:
+        overrides["workers"] = workers
+    if batch_size:
+        overrides["batch_size"] = batch_size
+    if not overrides:
+        return settings
+    from dataclasses import replace
+
+    return replace(settings, **overrides)
+
+
+def read_limits(settings: Settings) -> ReadLimits:
+    return ReadLimits(
+        max_file_mb=settings.max_file_mb,
+        max_pages=settings.max_pages,
+        ocr_languages=settings.ocr_languages,
+        ocr_dpi=settings.ocr_dpi,
+        ocr_timeout_s=settings.doc_timeout_s,
+    )
+
+
+def to_load_item(extraction: Extraction, staged: StagedFile | None) -> load.LoadItem:
+    """The bridge between the core and the warehouse: the contract record plus page texts."""
+    return load.LoadItem(
+        record=extraction.to_record(),
+        pages=[load.PageRow(p.number, p.start, p.text, p.ocr) for p in extraction.pages],
+        extractor_version=extraction.extractor_version,
+        byte_size=staged.byte_size if staged else None,
+        source_path=staged.source if staged else None,
+    )
+
+
+@task(name="stage-files", persist_result=False, cache_policy=NO_CACHE)
+def stage_files(paths: list[Path], store: Path) -> list[StagedFile]:
+    """Find the files, hash them and keep a copy of each in the content-addressed store."""
+    logger = get_run_logger()
+    files = discover(paths)
+    staged = [stage(path, store) for path in files]
+    logger.info("found %d files (%d distinct documents)", len(staged), len({s.sha256 for s in staged}))
+    return staged
+
+
+@task(name="extract-batch", persist_result=False, cache_policy=NO_CACHE)
+def extract_batch(
+    pool: ExtractionPool, batch: list[StagedFile], number: int, batches: int, done_before: int, total: int
+) -> list[tuple[StagedFile, Extraction]]:
+    """Extract one batch in the worker pool; a bad document is a failed record, never a failed batch."""
+    logger = get_run_logger()
+    started = time.monotonic()
+    by_key = {s.sha256: s for s in batch}
+    jobs = [Job(key=s.sha256, path=s.stored, source=Path(s.source).name, sha256=s.sha256) for s in batch]
+    results: list[tuple[StagedFile, Extraction]] = []
+    for key, extraction in pool.run(jobs):
+        results.append((by_key[key], extraction))
+        _report(done_before + len(results), total)
+    failed = sum(1 for _, e in results if e.status is Status.FAILED)
+    rate = len(results) / max(time.monotonic() - started, 1e-6)
+    logger.info("batch %d/%d: %d documents, %d failed, %.1f documents/s", number, batches, len(results), failed, rate)
+    return results
+
+
+@task(name="load-batch", persist_result=False, cache_policy=NO_CACHE)
+def load_batch(con: duckdb.DuckDBPyConnection, results: list[tuple[StagedFile, Extraction]]) -> int:
+    """Write a batch's documents, pages and facts in one transaction."""
+    return load.load_documents(con, [to_load_item(extraction, staged) for staged, extraction in results])
+
+
+@task(name="publish", persist_result=False, cache_policy=NO_CACHE)
+def publish_task(con: duckdb.DuckDBPyConnection, published: Path) -> None:
+    """Checkpoint the working warehouse and atomically replace the published copy."""
+    db.publish(con, published)
+    get_run_logger().info("published the warehouse")
+
+
+@flow(name="ingest", persist_result=False, log_prints=False)
+def ingest(
+    paths: list[str],
+    data_dir: str | None = None,
+    workers: int | None = None,
+    batch_size: int | None = None,
+    retry_failed: bool = False,
+) -> dict[str, int]:
+    """Bring files or folders into the warehouse: new documents are read and extracted, known ones skipped,
+    and the published copy is replaced at the end. Returns the run's counts."""
+    logger = get_run_logger()
+    settings = resolve_settings(data_dir, workers, batch_size)
+    con = db.connect_writer(settings.working_db)
+    version = extractor_version()
+    run_id = runs.start_run(con, "ingest", version)
+    counts = runs.RunCounts()
+    try:
+        staged = stage_files([Path(p) for p in paths], settings.store_dir)
+        load.record_sources(con, [(s.sha256, s.source) for s in staged])
+        known = known_documents_status(con)
+        unique: dict[str, StagedFile] = {}
+        for item in staged:
+            unique.setdefault(item.sha256, item)
+        todo = [s for sha, s in unique.items() if sha not in known or (retry_failed and known[sha] == "failed")]
+        counts.seen, counts.new, counts.skipped = len(staged), len(todo), len(unique) - len(todo)
+        logger.info("%d documents to extract, %d already in the warehouse", len(todo), counts.skipped)
+        size = settings.batch_size
+        batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+        _report(0, len(todo))
+        if batches:
+            limits = WorkerLimits(timeout_s=settings.doc_timeout_s, memory_mb=settings.doc_memory_mb)
+            with ExtractionPool(min(settings.workers, len(todo)), read_limits(settings), limits) as pool:
+                done = 0
+                for number, batch in enumerate(batches, start=1):
+                    results = extract_batch(pool, batch, number, len(batches), done, len(todo))
+                    load_batch(con, results)
+                    done += len(results)
+                    counts.failed += sum(1 for _, e in results if e.status is Status.FAILED)
+                    counts.pages += sum(len(e.pages) for _, e in results)
+        runs.finish_run(con, run_id, counts)
+        publish_task(con, settings.published_db)
+    except BaseException:
+        runs.finish_run(con, run_id, counts, status="failed")
+        raise
+    finally:
+        con.close()
+    return {"seen": counts.seen, "new": counts.new, "skipped": counts.skipped, "failed": counts.failed}
+
+
+def known_documents_status(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """sha256 -> status of every document already extracted."""
+    return dict(con.execute("SELECT sha256, status FROM documents").fetchall())

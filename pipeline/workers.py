@@ -1,0 +1,212 @@
+"""A pool of extraction worker processes with a wall-clock and a memory limit per document.
+
+Each document is read in a worker process whose address space is capped (RLIMIT_AS). A document that runs
+past its time limit, or kills its worker, is reported as timeout / too_large / corrupt, the worker is replaced,
+and the run goes on: one bad file never stops a batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import DocumentTimeout, DocumentTooLarge
+from pipeline.models import ErrorCode, Extraction
+from pipeline.readers import ReadLimits
+
+log = logging.getLogger(__name__)
+
+CRASH_MESSAGE = (
+    "The file crashed the document reader (it is probably damaged or built to attack PDF software): "
+    "the file is kept; open it to check, then print or save it to a new PDF and upload that."
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to extract; `key` lets the caller match results (they come back as they finish)."""
+
+    key: str
+    path: Path
+    source: str
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    timeout_s: float = 120.0
+    memory_mb: int = 2048
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: multiprocessing.connection.Connection
+    job: Job | None = None
+    deadline: float = 0.0
+
+
+def _worker_main(
+    conn: multiprocessing.connection.Connection, read_limits: ReadLimits, memory_mb: int
+) -> None:  # pragma: no cover - runs in the child process
+    import resource
+
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.environ.setdefault("LOGURU_LEVEL", "INFO")
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    from pipeline.extract import extract_document, failed
+
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        try:
+            result = extract_document(job.path, read_limits, source=job.source)
+        except MemoryError:
+            result = failed(job.source, _sha(job), ErrorCode.TOO_LARGE, DocumentTooLarge.default_message)
+        conn.send((job.key, result))
+
+
+def _sha(job: Job) -> str:
+    from pipeline.readers import sha256_file
+
+    if job.sha256:
+        return job.sha256
+    try:
+        return sha256_file(job.path)
+    except OSError:
+        return "0" * 64
+
+
+class ExtractionPool:
+    """`workers` processes that extract files; `run(jobs)` yields (key, Extraction) as each finishes."""
+
+    def __init__(self, workers: int, read_limits: ReadLimits, limits: WorkerLimits) -> None:
+        self.size = max(1, workers)
+        self.read_limits = read_limits
+        self.limits = limits
+        self._ctx = multiprocessing.get_context("spawn")
+        self._workers: list[_Worker] = []
+        self.replaced = 0
+
+    def __enter__(self) -> ExtractionPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _start_worker(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        process = self._ctx.Process(
+            target=_worker_main,
+            args=(child, self.read_limits, self.limits.memory_mb),
+            daemon=True,
+            name="medparole-extract",
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _retire(self, worker: _Worker) -> None:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.conn.close()
+        self._workers.remove(worker)
+        self.replaced += 1
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[tuple[str, Extraction]]:
+        """Extract every job; yields results in completion order, one per job, whatever happens."""
+        from pipeline.extract import failed
+
+        pending = list(jobs)[::-1]
+        while len(self._workers) < min(self.size, len(pending)):
+            self._workers.append(self._start_worker())
+        while pending or any(w.job for w in self._workers):
+            for worker in list(self._workers):
+                if worker.job is None and pending:
+                    next_job = pending.pop()
+                    try:
+                        worker.conn.send(next_job)
+                    except (BrokenPipeError, OSError):
+                        pending.append(next_job)
+                        self._retire(worker)
+                        self._workers.append(self._start_worker())
+                        continue
+                    worker.job = next_job
+                    worker.deadline = time.monotonic() + self.limits.timeout_s
+            busy = [w for w in self._workers if w.job is not None]
+            if not busy:
+                continue
+            wait_s = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            handles: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+            ready = multiprocessing.connection.wait(handles, timeout=wait_s)
+            now = time.monotonic()
+            for worker in busy:
+                current = worker.job
+                assert current is not None
+                job = current
+                if worker.conn in ready:
+                    try:
+                        key, result = worker.conn.recv()
+                    except (EOFError, OSError):
+                        key, result = job.key, None
+                    if result is not None:
+                        worker.job = None
+                        yield key, result
+                        continue
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    code = worker.process.exitcode
+                    log.warning("extraction worker died (exit code %s); replacing it", code)
+                    self._retire(worker)
+                    self._workers.append(self._start_worker())
+                    yield job.key, failed(job.source, _sha(job), ErrorCode.CORRUPT, CRASH_MESSAGE)
+                elif now >= worker.deadline:
+                    log.warning("a document passed the %.0f s limit; replacing its worker", self.limits.timeout_s)
+                    self._retire(worker)
+                    self._workers.append(self._start_worker())
+                    yield job.key, failed(job.source, _sha(job), ErrorCode.TIMEOUT, DocumentTimeout.default_message)
+
+    def close(self) -> None:
+        """Stop every worker (politely, then by force)."""
+        for worker in list(self._workers):
+            with contextlib.suppress(BrokenPipeError, OSError):
+                worker.conn.send(None)
+        deadline = time.monotonic() + 5
+        for worker in list(self._workers):
+            worker.process.join(timeout=max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.conn.close()
+        self._workers.clear()
+
+
+def extract_files(
+    jobs: Iterable[Job],
+    workers: int,
+    read_limits: ReadLimits,
+    limits: WorkerLimits,
+    on_result: Callable[[str, Extraction], None] | None = None,
+) -> dict[str, Extraction]:
+    """Convenience: run a pool over `jobs` and collect the results by key."""
+    results: dict[str, Extraction] = {}
+    with ExtractionPool(workers, read_limits, limits) as pool:
+        for key, extraction in pool.run(jobs):
+            results[key] = extraction
+            if on_result:
+                on_result(key, extraction)
+    return results

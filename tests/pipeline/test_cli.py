@@ -1,0 +1,54 @@
+"""The CLI: `medparole extract --format jsonl` prints the contract, one line per file, in input order."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+
+def test_cli_extract_prints_one_valid_record_per_file_in_order(data_dir: Path, contract_validator) -> None:  # type: ignore[no-untyped-def]
+    files = [data_dir / "decision.pdf", data_dir / "letter.txt", data_dir / "build_fixtures.py"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "extract", *map(str, files), "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in records] == [str(f) for f in files]
+    for record in records:
+        assert not list(contract_validator.iter_errors(record))
+    assert records[2]["status"] == "failed"
+    assert records[2]["error"]["code"] == "unsupported_type"
+    assert "1 of 3 files could not be read" in result.stderr
+
+
+def test_cli_extract_table_format_is_for_people(data_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["extract", str(data_dir / "letter.txt"), "--format", "table", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "A212345678" in result.output
+    assert "medical_letter" in result.output
+
+
+def test_cli_every_command_explains_itself() -> None:
+    runner = CliRunner()
+    top = runner.invoke(app, ["--help"])
+    assert top.exit_code == 0
+    for command in ("extract", "ingest", "dashboard", "settings"):
+        assert command in top.output
+        helped = runner.invoke(app, [command, "--help"])
+        assert helped.exit_code == 0 and len(helped.output) > 200
+
+
+def test_cli_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["extract", str(tmp_path / "nope.pdf")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output

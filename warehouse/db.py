@@ -1,0 +1,145 @@
+"""Connections: the single writer (the flows) and the published read-only copy (the dashboard).
+
+DuckDB lets one process write or many read, never both: a reader in another process blocks the writer too. So
+the flows own the working file and, at the end of each run, copy it into a new file and `os.replace` that over
+the published one. Readers only ever open the published file, read-only, briefly, with bounded retries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import time
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+log = logging.getLogger(__name__)
+
+_MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+class WarehouseError(Exception):
+    """A warehouse problem a user can act on; the message says how."""
+
+
+class NotPublished(WarehouseError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"No published warehouse at {path}: run `medparole ingest <folder>` first "
+            "(or check MEDPAROLE_DATA_DIR points at the data folder you meant)."
+        )
+
+
+class WarehouseBusy(WarehouseError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"The warehouse {path} is in use by another medparole process (an ingest or reextract is running): "
+            "wait for it to finish, then try again."
+        )
+
+
+def _sql(name: str) -> str:
+    return resources.files("warehouse").joinpath(name).read_text(encoding="utf-8")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every numbered migration, in order."""
+    found = []
+    for item in resources.files("warehouse").joinpath("migrations").iterdir():
+        match = _MIGRATION.match(item.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), item.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Build a fresh warehouse from schema.sql, or bring an existing one up to date; then (re)create views."""
+    existing = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'applied_migrations'"
+    ).fetchone()
+    fresh = not existing or existing[0] == 0
+    con.execute(_sql("schema.sql"))
+    applied = {row[0] for row in con.execute("SELECT version FROM applied_migrations").fetchall()}
+    for version, name, sql in migrations():
+        if version in applied:
+            continue
+        if not fresh:
+            log.info("applying warehouse migration %04d %s", version, name)
+            con.execute("BEGIN")
+            con.execute(sql)
+            con.execute("INSERT INTO applied_migrations (version, name) VALUES (?, ?)", [version, name])
+            con.execute("COMMIT")
+        else:
+            con.execute("INSERT INTO applied_migrations (version, name) VALUES (?, ?)", [version, name])
+    con.execute(_sql("views.sql"))
+
+
+def connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
+    """The working warehouse, read-write, schema applied. Only the flows call this."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseBusy(path) from exc
+        raise
+    apply_schema(con)
+    return con
+
+
+def connect_memory() -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse built from the same SQL files (tests, dry runs)."""
+    con = duckdb.connect(":memory:")
+    apply_schema(con)
+    return con
+
+
+def publish(con: duckdb.DuckDBPyConnection, published: Path) -> Path:
+    """Copy the working warehouse into a new file and atomically put it in place of the published copy."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    tmp = published.with_name(f".{published.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    con.execute("CHECKPOINT")
+    source = con.execute("SELECT current_database()").fetchone()
+    assert source is not None
+    con.execute("ATTACH ? AS medparole_publish", [str(tmp)])
+    try:
+        name = str(source[0]).replace('"', '""')  # an identifier DuckDB gave us, quoted
+        con.execute(f'COPY FROM DATABASE "{name}" TO medparole_publish')
+    finally:
+        con.execute("DETACH medparole_publish")
+    with tmp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, published)
+    directory = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    return published
+
+
+@contextlib.contextmanager
+def open_published(path: Path, retries: int = 5, delay_s: float = 0.2) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-only connection to the published copy, retried a few times if the file is busy."""
+    if not path.exists():
+        raise NotPublished(path)
+    attempt = 0
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+            break
+        except duckdb.IOException as exc:
+            attempt += 1
+            if attempt > retries:
+                raise WarehouseBusy(path) from exc
+            time.sleep(delay_s * attempt)
+    try:
+        yield con
+    finally:
+        con.close()

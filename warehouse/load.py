@@ -1,0 +1,213 @@
+"""Loading extraction records (the contract's dicts) into the working warehouse, idempotently.
+
+The warehouse never imports the pipeline: it loads what `Extraction.to_record()` produces plus the page
+texts, so the contract is the only thing the two share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class PageRow:
+    number: int
+    start: int
+    text: str
+    ocr: bool
+
+
+@dataclass(frozen=True)
+class LoadItem:
+    """One document to load: its contract record, its pages, and where it was seen."""
+
+    record: dict[str, Any]
+    pages: Sequence[PageRow]
+    extractor_version: str
+    byte_size: int | None = None
+    source_path: str | None = None
+
+
+def _value_columns(value: Any) -> tuple[str, str, float | None]:
+    if isinstance(value, bool):
+        return ("true" if value else "false"), "boolean", None
+    if isinstance(value, int | float):
+        return repr(value), "number", float(value)
+    return str(value), "string", None
+
+
+def known_documents(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """sha256 -> extractor_version of every document in the warehouse."""
+    return {sha: version for sha, version in con.execute("SELECT sha256, extractor_version FROM documents").fetchall()}
+
+
+def record_sources(con: duckdb.DuckDBPyConnection, sources: Sequence[tuple[str, str]]) -> None:
+    """Remember where each (sha256, path) was seen; the same content under a new name keeps its identity."""
+    if not sources:
+        return
+    table = pa.table(
+        {
+            "sha256": [sha for sha, _ in sources],
+            "source_path": [path for _, path in sources],
+            "file_name": [PurePath(path).name for _, path in sources],
+        }
+    )
+    con.register("incoming_sources", table)
+    try:
+        con.execute(
+            """
+            INSERT INTO document_sources (sha256, source_path, file_name)
+            SELECT DISTINCT sha256, source_path, file_name FROM incoming_sources
+            ON CONFLICT DO NOTHING
+            """
+        )
+    finally:
+        con.unregister("incoming_sources")
+
+
+def load_documents(con: duckdb.DuckDBPyConnection, items: Sequence[LoadItem]) -> int:
+    """Replace each document's row, pages and facts in one transaction; returns how many were loaded."""
+    if not items:
+        return 0
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    docs: dict[str, list[Any]] = {k: [] for k in _DOC_COLUMNS}
+    pages: dict[str, list[Any]] = {k: [] for k in ("sha256", "page_number", "start_offset", "text", "ocr")}
+    facts: dict[str, list[Any]] = {k: [] for k in _FACT_COLUMNS}
+    for item in items:
+        r = item.record
+        error = r.get("error") or {}
+        for key, value in (
+            ("sha256", r["sha256"]),
+            ("media_type", r.get("media_type") or "application/octet-stream"),
+            ("byte_size", item.byte_size),
+            ("status", r["status"]),
+            ("error_code", error.get("code")),
+            ("error_message", error.get("message")),
+            ("doc_type", r["doc_type"]),
+            ("doc_type_confidence", r.get("doc_type_confidence")),
+            ("language", r.get("language")),
+            ("pages", r.get("pages", 0)),
+            ("ocr_pages", r.get("ocr_pages", 0)),
+            ("extractor_version", item.extractor_version),
+            ("extracted_at", now),
+        ):
+            docs[key].append(value)
+        for page in item.pages:
+            pages["sha256"].append(r["sha256"])
+            pages["page_number"].append(page.number)
+            pages["start_offset"].append(page.start)
+            pages["text"].append(page.text)
+            pages["ocr"].append(page.ocr)
+        for index, fact in enumerate(r.get("facts", [])):
+            value, value_type, number = _value_columns(fact["value"])
+            for key, column_value in (
+                ("sha256", r["sha256"]),
+                ("fact_index", index),
+                ("field", fact["field"]),
+                ("value", value),
+                ("value_type", value_type),
+                ("value_number", number),
+                ("text", fact["text"]),
+                ("page", fact.get("page")),
+                ("start_offset", fact["start"]),
+                ("end_offset", fact["end"]),
+                ("confidence", fact.get("confidence")),
+                ("attributes", json.dumps(fact.get("attributes") or {}, ensure_ascii=False, sort_keys=True)),
+                ("extractor_version", item.extractor_version),
+            ):
+                facts[key].append(column_value)
+    shas = pa.table({"sha256": sorted({item.record["sha256"] for item in items})})
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("incoming_shas", shas)
+        con.register("incoming_docs", pa.table(docs))
+        con.register("incoming_pages", pa.table(pages, schema=_PAGE_SCHEMA))
+        con.register("incoming_facts", pa.table(facts, schema=_FACT_SCHEMA))
+        con.execute("DELETE FROM facts WHERE sha256 IN (SELECT sha256 FROM incoming_shas)")
+        con.execute("DELETE FROM pages WHERE sha256 IN (SELECT sha256 FROM incoming_shas)")
+        con.execute(_UPSERT_DOCUMENTS)
+        con.execute("INSERT INTO pages SELECT sha256, page_number, start_offset, text, ocr FROM incoming_pages")
+        con.execute(_INSERT_FACTS)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("incoming_shas", "incoming_docs", "incoming_pages", "incoming_facts"):
+            con.unregister(name)
+    return len(items)
+
+
+_DOC_COLUMNS = (
+    "sha256",
+    "media_type",
+    "byte_size",
+    "status",
+    "error_code",
+    "error_message",
+    "doc_type",
+    "doc_type_confidence",
+    "language",
+    "pages",
+    "ocr_pages",
+    "extractor_version",
+    "extracted_at",
+)
+_FACT_COLUMNS = (
+    "sha256",
+    "fact_index",
+    "field",
+    "value",
+    "value_type",
+    "value_number",
+    "text",
+    "page",
+    "start_offset",
+    "end_offset",
+    "confidence",
+    "attributes",
+    "extractor_version",
+)
+_PAGE_SCHEMA = pa.schema(
+    [
+        ("sha256", pa.string()),
+        ("page_number", pa.int32()),
+        ("start_offset", pa.int64()),
+        ("text", pa.string()),
+        ("ocr", pa.bool_()),
+    ]
+)
+_FACT_SCHEMA = pa.schema(
+    [
+        ("sha256", pa.string()),
+        ("fact_index", pa.int32()),
+        ("field", pa.string()),
+        ("value", pa.string()),
+        ("value_type", pa.string()),
+        ("value_number", pa.float64()),
+        ("text", pa.string()),
+        ("page", pa.int32()),
+        ("start_offset", pa.int64()),
+        ("end_offset", pa.int64()),
+        ("confidence", pa.float64()),
+        ("attributes", pa.string()),
+        ("extractor_version", pa.string()),
+    ]
+)
+
+# Built once from this module's column constants; values only ever come through the registered tables.
+_UPSERT_DOCUMENTS = f"""
+    INSERT INTO documents ({", ".join(_DOC_COLUMNS)})
+    SELECT {", ".join(_DOC_COLUMNS)} FROM incoming_docs
+    ON CONFLICT (sha256) DO UPDATE SET
+        {", ".join(f"{c} = excluded.{c}" for c in _DOC_COLUMNS if c != "sha256")}
+"""  # noqa: S608
+_INSERT_FACTS = f"INSERT INTO facts ({', '.join(_FACT_COLUMNS)}) SELECT {', '.join(_FACT_COLUMNS)} FROM incoming_facts"  # noqa: S608

@@ -1,0 +1,110 @@
+"""Read queries over the published warehouse; every page of the dashboard and every export goes through here.
+
+Filters compile to a WHERE clause with bound parameters plus the sentence a person reads (datasette's
+filters.py): values never enter SQL text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class FactFilter:
+    """Which facts to show: by field (empty means all) and by document type."""
+
+    fields: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    min_confidence: float = 0.0
+    text: str = ""
+
+    def where_clause(self) -> tuple[str, list[Any]]:
+        """SQL (with ? placeholders) and its parameters."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.fields:
+            clauses.append(f"field IN ({', '.join('?' for _ in self.fields)})")
+            params.extend(self.fields)
+        if self.doc_types:
+            clauses.append(f"doc_type IN ({', '.join('?' for _ in self.doc_types)})")
+            params.extend(self.doc_types)
+        if self.min_confidence > 0:
+            clauses.append("confidence >= ?")
+            params.append(self.min_confidence)
+        if self.text.strip():
+            clauses.append("(value ILIKE ? OR text ILIKE ?)")
+            like = f"%{_escape_like(self.text.strip())}%"
+            params.extend([like, like])
+        return (" AND ".join(clauses) or "TRUE"), params
+
+    def human_clause(self, count: int) -> str:
+        """'12 facts where field is diagnosis or date' — the caption and the export's name."""
+        parts: list[str] = []
+        if self.fields:
+            parts.append("field is " + " or ".join(f.replace("_", " ") for f in self.fields))
+        if self.doc_types:
+            parts.append("document is a " + " or ".join(d.replace("_", " ") for d in self.doc_types))
+        if self.min_confidence > 0:
+            parts.append(f"confidence is at least {self.min_confidence:.2f}")
+        if self.text.strip():
+            parts.append(f'value or text contains "{self.text.strip()}"')
+        noun = "fact" if count == 1 else "facts"
+        return f"{count:,} {noun}" + (" where " + " and ".join(parts) if parts else "")
+
+    def file_stem(self, count: int) -> str:
+        """A safe file name from the sentence: 'medparole-12-facts-where-field-is-diagnosis'."""
+        slug = re.sub(r"[^a-z0-9]+", "-", self.human_clause(count).lower()).strip("-")
+        return f"medparole-{slug}"[:120]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_documents(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every document with its type, language, status and fact count, newest first."""
+    return con.execute(
+        """
+        SELECT file_name, doc_type, language, status, error_code, error_message, pages, ocr_pages, facts,
+               sha256
+        FROM document_list ORDER BY extracted_at DESC, file_name
+        """
+    ).df()
+
+
+def list_facts(con: duckdb.DuckDBPyConnection, flt: FactFilter, limit: int = 100_000) -> pd.DataFrame:
+    """Facts matching the filter, in document order."""
+    where, params = flt.where_clause()
+    # `where` holds only placeholders; the values are bound.
+    sql = f"""
+        SELECT file_name, doc_type, field, value, text, page, start_offset, end_offset, confidence, attributes,
+               sha256
+        FROM fact_list WHERE {where}
+        ORDER BY file_name, start_offset
+        LIMIT ?
+    """  # noqa: S608
+    return con.execute(sql, [*params, limit]).df()
+
+
+def fact_fields(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The fields that occur in the warehouse, most frequent first."""
+    rows = con.execute("SELECT field FROM facts GROUP BY field ORDER BY count(*) DESC, field").fetchall()
+    return [row[0] for row in rows]
+
+
+def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Documents, failed documents and facts: the headline numbers."""
+    row = con.execute(
+        """
+        SELECT (SELECT count(*) FROM documents),
+               (SELECT count(*) FROM documents WHERE status = 'failed'),
+               (SELECT count(*) FROM facts)
+        """
+    ).fetchone()
+    assert row is not None
+    return {"documents": row[0], "failed": row[1], "facts": row[2]}

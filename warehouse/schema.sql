@@ -1,0 +1,79 @@
+-- medparole warehouse: the current schema, in full. A fresh warehouse is built from this file and marked with
+-- every migration; an older one is brought here by migrations/NNNN_*.sql, applied in order once each.
+
+CREATE TABLE IF NOT EXISTS applied_migrations (
+    version     INTEGER PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    applied_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+-- One row per distinct file content (SHA-256 of its bytes), whatever its name or folder.
+CREATE TABLE IF NOT EXISTS documents (
+    sha256               VARCHAR PRIMARY KEY,
+    media_type           VARCHAR NOT NULL,
+    byte_size            BIGINT,
+    status               VARCHAR NOT NULL CHECK (status IN ('ok', 'partial', 'failed')),
+    error_code           VARCHAR,
+    error_message        VARCHAR,
+    doc_type             VARCHAR NOT NULL CHECK (doc_type IN ('parole_decision', 'medical_letter', 'other')),
+    doc_type_confidence  DOUBLE,
+    language             VARCHAR,
+    pages                INTEGER NOT NULL DEFAULT 0,
+    ocr_pages            INTEGER NOT NULL DEFAULT 0,
+    extractor_version    VARCHAR NOT NULL,
+    first_seen_at        TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    extracted_at         TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+-- Where each document was seen: a renamed or moved file adds a row here and keeps its identity.
+CREATE TABLE IF NOT EXISTS document_sources (
+    sha256       VARCHAR NOT NULL,
+    source_path  VARCHAR NOT NULL,
+    file_name    VARCHAR NOT NULL,
+    seen_at      TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    PRIMARY KEY (sha256, source_path)
+);
+
+-- Text once, NLP many times: each page's text as read (OCR included), offsets into the joined text.
+CREATE TABLE IF NOT EXISTS pages (
+    sha256        VARCHAR NOT NULL,
+    page_number   INTEGER NOT NULL,
+    start_offset  INTEGER NOT NULL,
+    text          VARCHAR NOT NULL,
+    ocr           BOOLEAN NOT NULL DEFAULT false,
+    PRIMARY KEY (sha256, page_number)
+);
+
+-- Every fact, grounded: text = document_text[start_offset:end_offset].
+CREATE TABLE IF NOT EXISTS facts (
+    sha256             VARCHAR NOT NULL,
+    fact_index         INTEGER NOT NULL,
+    field              VARCHAR NOT NULL,
+    value              VARCHAR NOT NULL,
+    value_type         VARCHAR NOT NULL CHECK (value_type IN ('string', 'number', 'boolean')),
+    value_number       DOUBLE,
+    text               VARCHAR NOT NULL,
+    page               INTEGER,
+    start_offset       INTEGER NOT NULL,
+    end_offset         INTEGER NOT NULL,
+    confidence         DOUBLE,
+    attributes         JSON,
+    extractor_version  VARCHAR NOT NULL,
+    PRIMARY KEY (sha256, fact_index)
+);
+
+-- The run ledger: one row per flow run, with its counts.
+CREATE TABLE IF NOT EXISTS runs (
+    run_id             VARCHAR PRIMARY KEY,
+    flow               VARCHAR NOT NULL,
+    started_at         TIMESTAMP NOT NULL,
+    finished_at        TIMESTAMP,
+    status             VARCHAR NOT NULL DEFAULT 'running',
+    seen               INTEGER NOT NULL DEFAULT 0,
+    new                INTEGER NOT NULL DEFAULT 0,
+    skipped            INTEGER NOT NULL DEFAULT 0,
+    failed             INTEGER NOT NULL DEFAULT 0,
+    pages              INTEGER NOT NULL DEFAULT 0,
+    duration_s         DOUBLE,
+    extractor_version  VARCHAR
+);
