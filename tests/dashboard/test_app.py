@@ -31,3 +31,13 @@ def test_dashboard_explains_what_to_do_without_a_warehouse(tmp_path: Path, monke
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "medparole ingest" in at.info[0].value
+
+
+def test_dashboard_config_is_hardened() -> None:
+    import tomllib
+
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["enableXsrfProtection"] is True
+    assert 0 < config["server"]["maxUploadSize"] <= 100
