@@ -1,67 +1,89 @@
-"""A-numbers, USCIS receipt numbers and medical record numbers, normalized."""
+"""A-numbers, USCIS receipt numbers, medical record numbers and I-94 numbers, normalized.
+
+The patterns are data (rules/identifiers_patterns.jsonl, each with examples and distractors: invoice, account,
+phone, NPI, court case and ICD numbers); the receipt-number prefixes of USCIS offices are in
+identifiers_receipt_prefixes.csv. Values:
+- a_number: "A" + 9 digits, zero-padded ("A 12 345 678" -> "A012345678");
+- receipt_number: upper case without spaces or dashes ("EAC-21-900-12345" -> "EAC2190012345");
+- mrn and other: as printed.
+In labelled fields OCR's letter-for-digit slips (l, I, O) are read as digits.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
 
 from pipeline.extractors.base import TextContext, make_fact
+from pipeline.extractors.parties import Rule, find_matches, load_rules
 from pipeline.models import Fact
+from pipeline.rules import load_csv
 
-# A + 7-9 digits, printed A123-456-789, A 123 456 789, A#123456789, A-123456789, "A-Number: 123456789".
-_A_NUMBER = re.compile(
-    r"(?<![A-Za-z0-9])A\s?[#\-]?\s?(\d{3}[\s\-]?\d{3}[\s\-]?\d{3}|\d{2}[\s\-]?\d{3}[\s\-]?\d{3}|\d{7,9})(?![\d\-])"
-)
-_A_NUMBER_LABELLED = re.compile(
-    r"(?:A[\s\-]?(?:Number|No\.?|#)|Alien\s+(?:Registration\s+)?(?:Number|No\.?)|N[uú]mero\s+A|"
-    r"N[uú]mero\s+de\s+extranjero)\s*[:#]?\s*(A?\s?[\d][\d\s\-]{6,11}\d)",
-    re.IGNORECASE,
-)
-# Three letters (service centre) + 10 digits: IOE0912345678, EAC2190012345, MSC 21 900 12345.
-_RECEIPT = re.compile(r"(?<![A-Za-z0-9])([A-Z]{3})[\s\-]?(\d{2}[\s\-]?\d{3}[\s\-]?\d{5}|\d{10})(?!\d)")
-_RECEIPT_PREFIXES = {
-    "IOE", "EAC", "WAC", "LIN", "SRC", "MSC", "NBC", "YSC", "TSC", "VSC", "NSC", "CSC", "ZHC", "ZBL", "ZIN",
-    "ZCH", "ZLA", "ZNY", "ZSF", "ZMI", "ZHN", "ZDA", "ZAR", "ZPH", "ZSD", "ZSE", "ZOL", "ZPA", "ZRA",
-}
-_MRN = re.compile(
-    r"\b(?:MRN|Medical Record (?:Number|No\.?|#)|Expediente(?: cl[ií]nico)?|No\. de expediente|Registro)"
-    r"\s*[:#]?\s*([A-Z0-9][A-Z0-9\-]{4,14})",
-    re.IGNORECASE,
-)
+_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "i": "1"})
+_OCR_LETTERS = str.maketrans({"0": "O", "1": "I", "5": "S"})
+_DATE_LIKE = re.compile(r"^\d{1,4}[/\-]\d{1,2}[/\-]\d{1,4}$")
+
+
+@functools.cache
+def receipt_prefixes() -> frozenset[str]:
+    """The three-letter office codes a USCIS receipt number starts with."""
+    return frozenset(row["prefix"] for row in load_csv("identifiers_receipt_prefixes"))
 
 
 def normalize_a_number(raw: str) -> str | None:
-    """'A123-456-789', 'A 12 345 678', '123456789' -> 'A123456789' (zero-padded to 9 digits)."""
-    digits = re.sub(r"\D", "", raw)
+    """'A123-456-789', 'A 12 345 678', '123456789', 'l23 456 789' (OCR) -> 'A123456789' (9 digits)."""
+    body = re.sub(r"^[Aa][\s#\-]*", "", raw.strip())
+    if sum(ch.isdigit() for ch in body) < 5:
+        return None
+    digits = re.sub(r"\D", "", body.translate(_OCR_DIGITS))
     if not 7 <= len(digits) <= 9:
         return None
     return "A" + digits.zfill(9)
 
 
+def normalize_receipt(raw: str) -> str | None:
+    """'EAC-21-900-12345', 'IOE 091 234 5678', 'I0E09l2345678' (OCR) -> upper case, 3 letters + 10 digits."""
+    compact = re.sub(r"[\s\-]", "", raw)
+    prefix = compact[:3].upper().translate(_OCR_LETTERS)
+    digits = compact[3:].translate(_OCR_DIGITS)
+    if prefix not in receipt_prefixes() or not re.fullmatch(r"\d{10}", digits):
+        return None
+    return prefix + digits
+
+
+def normalize_mrn(raw: str) -> str | None:
+    """A medical record number as printed, if it looks like one (4+ digits, not a date)."""
+    if sum(ch.isdigit() for ch in raw) < 4 or _DATE_LIKE.match(raw):
+        return None
+    return raw
+
+
+_NORMALIZERS = {
+    "a_number": normalize_a_number,
+    "receipt_number": normalize_receipt,
+    "mrn": normalize_mrn,
+    "other": lambda raw: raw,
+}
+
+
+def rule_hits(rule: Rule, text: str) -> Iterator[tuple[str, int, int]]:
+    """(normalized value, start, end) of each identifier `rule` finds in `text`."""
+    normalize = _NORMALIZERS[rule.data["kind"]]
+    for match in find_matches(rule, text):
+        value = normalize(match.group("value"))
+        if value:
+            yield value, match.start("value"), match.end("value")
+
+
 def extract(ctx: TextContext) -> list[Fact]:
-    """Every identifier, once per span."""
+    """Every identifier, once per span; labelled readings win over bare ones."""
     facts: list[Fact] = []
-    taken: set[tuple[int, int]] = set()
-
-    def add(value: str, start: int, end: int, kind: str, confidence: float) -> None:
-        if any(s < end and start < e for s, e in taken):
-            return
-        taken.add((start, end))
-        facts.append(make_fact(ctx, "identifier", value, start, end, confidence, kind=kind))
-
-    for match in _A_NUMBER_LABELLED.finditer(ctx.text):
-        value = normalize_a_number(match.group(1))
-        if value:
-            add(value, match.start(1), match.end(1), "a_number", 0.95)
-    for match in _A_NUMBER.finditer(ctx.text):
-        value = normalize_a_number(match.group(1))
-        if value:
-            add(value, match.start(), match.end(), "a_number", 0.9)
-    for match in _RECEIPT.finditer(ctx.text):
-        prefix = match.group(1)
-        if prefix in _RECEIPT_PREFIXES:
-            value = prefix + re.sub(r"\D", "", match.group(2))
-            add(value, match.start(), match.end(), "receipt_number", 0.95)
-    for match in _MRN.finditer(ctx.text):
-        if any(ch.isdigit() for ch in match.group(1)):
-            add(match.group(1), match.start(1), match.end(1), "mrn", 0.8)
-    return facts
+    taken: list[tuple[int, int]] = []
+    for rule in sorted(load_rules("identifiers_patterns"), key=lambda r: -r.confidence):
+        for value, start, end in rule_hits(rule, ctx.text):
+            if any(s < end and start < e for s, e in taken):
+                continue
+            taken.append((start, end))
+            facts.append(make_fact(ctx, "identifier", value, start, end, rule.confidence, kind=rule.data["kind"]))
+    return sorted(facts, key=lambda f: f.start)

@@ -1,0 +1,94 @@
+"""The patient: name as printed, age in years, country of origin (ISO alpha-2), English and Spanish.
+
+Cues are data (rules/parties_names.jsonl, parties_ages.jsonl, countries_cues.jsonl). A document talks about
+several people (parents, siblings, doctors, lawyers), so each field keeps the one value its cues agree on
+most strongly and grounds every mention that states it; a parent's name, age or nationality is cut by the
+rules' relative guards before it can compete.
+
+Ages under a year: "a 10-month-old" is round(10 / 12, 2) = 0.83 years.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pipeline.extractors.base import TextContext, make_fact
+from pipeline.extractors.parties import Hit, find_hits, load_rules, name_key
+from pipeline.models import Fact
+
+
+def _hits(ctx: TextContext, rules_name: str) -> list[Hit]:
+    return [hit for rule in load_rules(rules_name) for hit in find_hits(rule, ctx.text)]
+
+
+def _without_overlaps(hits: list[Hit]) -> list[Hit]:
+    """One hit a stretch of text: the most confident, then the longest."""
+    kept: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (-h.rule.confidence, h.start - h.end)):
+        if all(hit.end <= other.start or other.end <= hit.start for other in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h.start)
+
+
+def _same_person(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two printings of one name: one's words contain the other's ("Sofía Ramírez" in "SOFIA RAMIREZ CRUZ")."""
+    return len(a & b) >= 2 and (a <= b or b <= a)
+
+
+def patient_name_hits(text: str) -> list[Hit]:
+    """The mentions of the patient's name: the cluster of cued names with the strongest support."""
+    hits = [hit for rule in load_rules("parties_names") for hit in find_hits(rule, text)]
+    clusters: list[list[Hit]] = []
+    for hit in sorted(hits, key=lambda h: -len(name_key(str(h.value)))):
+        key = name_key(str(hit.value))
+        for cluster in clusters:
+            if _same_person(key, name_key(str(cluster[0].value))):
+                cluster.append(hit)
+                break
+        else:
+            clusters.append([hit])
+    if not clusters:
+        return []
+
+    def support(cluster: list[Hit]) -> tuple[float, int]:
+        best = max(h.rule.confidence for h in cluster)
+        rules = len({h.rule.id for h in cluster})
+        return (best + 0.03 * min(rules - 1, 3), -min(h.start for h in cluster))
+
+    return _without_overlaps(max(clusters, key=support))
+
+
+def _names(ctx: TextContext) -> list[Fact]:
+    return [
+        make_fact(ctx, "patient_name", hit.value, hit.start, hit.end, hit.rule.confidence)
+        for hit in patient_name_hits(ctx.text)
+    ]
+
+
+def _by_best_value(hits: list[Hit], field: str, ctx: TextContext) -> list[Fact]:
+    """Facts for the value with the most support (summed confidence); its mentions only."""
+    hits = _without_overlaps(hits)
+    if not hits:
+        return []
+    support: dict[str | float | int, float] = defaultdict(float)
+    first: dict[str | float | int, int] = {}
+    for hit in hits:
+        support[hit.value] += hit.rule.confidence
+        first.setdefault(hit.value, hit.start)
+    best = max(support, key=lambda v: (support[v], -first[v]))
+    # Competing values lower confidence: the reader must check which one is the patient's.
+    contested = len(support) > 1
+    return [
+        make_fact(ctx, field, hit.value, hit.start, hit.end, hit.rule.confidence * (0.85 if contested else 1.0))
+        for hit in hits
+        if hit.value == best
+    ]
+
+
+def extract(ctx: TextContext) -> list[Fact]:
+    """The patient's name, age and country of origin, each grounded in every mention that states it."""
+    return [
+        *_names(ctx),
+        *_by_best_value(_hits(ctx, "parties_ages"), "age_years", ctx),
+        *_by_best_value(_hits(ctx, "countries_cues"), "country_of_origin", ctx),
+    ]

@@ -1,0 +1,231 @@
+"""Treatments (canonical name, with the schedule written next to them) and whether the treatment is unavailable in
+the patient's home country (true / false, with the country where the statement names it).
+
+Treatments come from rules/treatments_lexicon.csv (English, Spanish, abbreviations, drug and brand names), matched
+like diagnoses on accent-folded text. ConText drops treatments that are past ("completed chemotherapy in 2021"),
+a relative's or another patient's, or plainly negated ("does not require dialysis"); "without TPN she would..."
+keeps TPN. Schedules are rules/treatments_schedules.jsonl patterns adjacent to a mention; unavailability
+statements are rules/treatments_unavailable.jsonl patterns with {COUNTRY} and {HOME} ("nuestro país") slots.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from pipeline.extractors.assertions import OTHER, assert_spans
+from pipeline.extractors.base import TextContext, make_fact
+from pipeline.extractors.diagnoses import find_mentions, fold, term_regex
+from pipeline.models import Fact
+from pipeline.rules import load_csv, load_jsonl
+
+TREATMENT = "treatment"
+UNAVAILABLE = "treatment_unavailable_in_home_country"
+LABEL = "TREATMENT"
+_DROPPED = {OTHER, "family", "historical"}
+_BROADER = {"dialysis": ("hemodialysis", "peritoneal dialysis"), "immunotherapy": ("car t-cell therapy",)}
+# A treatment after these is being imagined withdrawn ("without TPN she would..."): still the patient's.
+_WITHDRAWN = re.compile(
+    r"(?:without|sin|absence of|falta de|no recibir|interruption of|interrupci[oó]n de|stopping|suspender|"
+    r"lack of|loss of|access to|acceso a)\W+(?:\w+\W+){0,3}$",
+    re.IGNORECASE,
+)
+_HOME_EN = (
+    r"(?:(?:his|her|their|the\s+patient's|the\s+child's|the\s+family's|our)\s+(?:home\s+|native\s+)?country"
+    r"(?:\s+of\s+origin)?|(?:his|her|their)\s+homeland|(?:the|his|her|their)\s+country\s+of\s+origin)"
+)
+_HOME_ES = (
+    r"(?:nuestro\s+pa[ií]s|el\s+pa[ií]s|este\s+pa[ií]s|su\s+pa[ií]s(?:\s+de\s+origen)?|nuestro\s+medio|"
+    r"esta\s+instituci[oó]n|este\s+hospital|nuestra\s+instituci[oó]n|nuestro\s+hospital|esta\s+unidad|"
+    r"nuestra\s+unidad|la\s+red\s+(?:hospitalaria|p[uú]blica)\s+nacional)"
+)
+_NEGATED_BEFORE = re.compile(r"\b(?:no|not|n't|only|solo|sólo|únicamente)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled pattern of a rule file."""
+
+    name: str
+    pattern: re.Pattern[str]
+    value: bool
+    confidence: float
+    window: int
+
+
+@functools.cache
+def lexicon() -> tuple[dict[str, tuple[str, str]], re.Pattern[str], re.Pattern[str]]:
+    """(canonical and kind by folded key, name regex, abbreviation regex) of rules/treatments_lexicon.csv."""
+    rows = load_csv("treatments_lexicon")
+    entries = {
+        _key(fold(r["term"]) if r["kind"] != "abbreviation" else r["term"]): (r["canonical"], r["kind"]) for r in rows
+    }
+    names = sorted({fold(r["term"]) for r in rows if r["kind"] != "abbreviation"}, key=len, reverse=True)
+    abbrs = sorted({r["term"] for r in rows if r["kind"] == "abbreviation"}, key=len, reverse=True)
+    name_re = re.compile(r"(?<![a-z0-9])(?:" + "|".join(term_regex(t) for t in names) + r")(?![a-z0-9])")
+    abbr_re = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(term_regex(t) for t in abbrs) + r")(?![A-Za-z0-9])")
+    return entries, name_re, abbr_re
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s\-']+", "", text)
+
+
+@functools.cache
+def countries() -> tuple[dict[str, str], str]:
+    """(alpha-2 by folded name, regex alternation of names) of rules/treatments_countries.csv."""
+    rows = load_csv("treatments_countries")
+    by_name = {_key(fold(r["term"])): r["alpha2"] for r in rows}
+    names = sorted((r["term"] for r in rows), key=len, reverse=True)
+    return by_name, "(?P<country>" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) + ")"
+
+
+@functools.cache
+def schedule_rules() -> tuple[Rule, ...]:
+    """The schedule patterns of rules/treatments_schedules.jsonl."""
+    return tuple(
+        Rule(row["name"], re.compile(row["pattern"], re.IGNORECASE), True, 1.0, int(row["window"]))
+        for row in load_jsonl("treatments_schedules")
+    )
+
+
+def compile_unavailable(pattern: str) -> re.Pattern[str]:
+    """A rule of rules/treatments_unavailable.jsonl with its {COUNTRY} and {HOME} slots filled."""
+    country = countries()[1]
+    home = "(?P<home>" + _HOME_EN + "|" + _HOME_ES + ")"
+    filled = (
+        pattern.replace("{HOME_EN}", "(?P<home>" + _HOME_EN + ")")
+        .replace("{HOME_ES}", "(?P<home>" + _HOME_ES + ")")
+        .replace("{HOME}", home)
+        .replace("{COUNTRY}", country)
+    )
+    return re.compile(filled, re.IGNORECASE)
+
+
+@functools.cache
+def unavailable_rules() -> tuple[Rule, ...]:
+    """The unavailability statements of rules/treatments_unavailable.jsonl."""
+    return tuple(
+        Rule(row["name"], compile_unavailable(row["pattern"]), bool(row["value"]), float(row["confidence"]), 0)
+        for row in load_jsonl("treatments_unavailable")
+    )
+
+
+def find_treatments(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, canonical, kind) of every treatment term, longest first, not inside a diagnosis."""
+    entries, name_re, abbr_re = lexicon()
+    # A longer diagnosis ("kidney transplant rejection") hides a treatment inside it, not a shorter one
+    # ("epilepsy" in "epilepsy surgery").
+    conditions = [(m.start, m.end) for m in find_mentions(text, "en")]
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, int, str, str]] = []
+    for regex, haystack in ((name_re, fold(text)), (abbr_re, text)):
+        for match in regex.finditer(haystack):
+            entry = entries.get(_key(match.group()))
+            start, end = match.start(), match.end()
+            if entry is None or any(s < end and start < e for s, e in taken):
+                continue
+            if any(s < end and start < e and e - s >= end - start for s, e in conditions):
+                continue
+            taken.append((match.start(), match.end()))
+            found.append((match.start(), match.end(), entry[0], entry[1]))
+    return sorted(found)
+
+
+def find_schedule(text: str, start: int, end: int, stops: list[int]) -> tuple[int, int] | None:
+    """The schedule written right after (or just before) a treatment mention, within its sentence."""
+    sentence_end = re.compile(r"[.;!?](?:\s|$)|\n\s*\n|\f")
+    limit = min([len(text), *[s for s in stops if s >= end]])
+    stop = sentence_end.search(text, end, limit)
+    limit = stop.start() if stop else limit
+    best: tuple[int, int] | None = None
+    for rule in schedule_rules():
+        after = rule.pattern.search(text, end, min(limit, end + rule.window))
+        if after and (best is None or after.start() < best[0]):
+            best = (after.start(), after.end())
+    if best:
+        return best
+    for rule in schedule_rules():
+        before = list(rule.pattern.finditer(text, max(0, start - 25), start))
+        if before and not text[before[-1].end() : start].strip(" -").count("\n"):
+            return before[-1].start(), before[-1].end()
+    return None
+
+
+def _treatment_facts(ctx: TextContext) -> list[Fact]:
+    mentions = find_treatments(ctx.text)
+    if not mentions:
+        return []
+    assertions = assert_spans(ctx.text, ctx.language, [(s, e, LABEL) for s, e, _c, _k in mentions])
+    kept: list[tuple[int, int, str, str, str]] = []
+    for (start, end, canonical, kind), assertion in zip(mentions, assertions, strict=True):
+        if assertion in _DROPPED:
+            continue
+        if assertion == "negated":
+            if not _WITHDRAWN.search(ctx.text[max(0, start - 40) : start]):
+                continue
+            assertion = "present"
+        kept.append((start, end, canonical, kind, assertion))
+    names = {k[2] for k in kept}
+    chosen: dict[str, Fact] = {}
+    for start, end, canonical, kind, assertion in kept:
+        if any(narrow in names for narrow in _BROADER.get(canonical, ())):
+            continue
+        others = [k[0] for k in kept if k[2] != canonical]
+        schedule = find_schedule(ctx.text, start, end, others)
+        if canonical in chosen and (schedule is None or "schedule" in chosen[canonical].attributes):
+            continue
+        confidence = 0.85 if assertion == "present" else 0.65
+        confidence -= 0.1 if kind == "abbreviation" else 0.0
+        confidence += 0.05 if schedule else 0.0
+        text = ctx.text[schedule[0] : schedule[1]] if schedule else None
+        if canonical in chosen:  # keep the first mention's span, add the schedule found later
+            start, end = chosen[canonical].start, chosen[canonical].end
+        chosen[canonical] = make_fact(ctx, TREATMENT, canonical, start, end, round(confidence, 3), schedule=text)
+    return list(chosen.values())
+
+
+def _home_country(text: str) -> str | None:
+    """The one non-US country a document names, if exactly one."""
+    by_name, alternation = countries()
+    found = {by_name.get(_key(fold(m.group()))) for m in re.finditer(alternation, text)}
+    found.discard("US")
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None  # type: ignore[return-value]
+
+
+def _unavailable_facts(ctx: TextContext) -> list[Fact]:
+    by_name = countries()[0]
+    found: list[tuple[int, int, bool, str | None, float]] = []
+    for rule in unavailable_rules():
+        for match in rule.pattern.finditer(ctx.text):
+            if not rule.value and _NEGATED_BEFORE.search(ctx.text[max(0, match.start() - 25) : match.start()]):
+                continue
+            named = match.groupdict().get("country")
+            country = by_name.get(_key(fold(named))) if named else None
+            confidence = rule.confidence
+            if country == "US":
+                continue
+            if country is None:  # "nuestro país", "no contamos con": the one country the document names
+                country = _home_country(ctx.text)
+                confidence -= 0.05
+            if any(s < match.end() and match.start() < e for s, e, *_ in found):
+                continue
+            found.append((match.start(), match.end(), rule.value, country, round(confidence, 3)))
+    true_countries = {c for _s, _e, v, c, _f in found if v}
+    facts: list[Fact] = []
+    seen: set[tuple[bool, str | None]] = set()
+    for start, end, value, country, confidence in sorted(found):
+        if not value and ((true_countries and country not in true_countries) or country is None):
+            continue
+        if (value, country) in seen:
+            continue
+        seen.add((value, country))
+        facts.append(make_fact(ctx, UNAVAILABLE, value, start, end, confidence, country=country))
+    return facts
+
+
+def extract(ctx: TextContext) -> list[Fact]:
+    """Treatments with their schedules, and statements that treatment is (un)available at home."""
+    return _treatment_facts(ctx) + _unavailable_facts(ctx)

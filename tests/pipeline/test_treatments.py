@@ -1,0 +1,133 @@
+"""Treatments with schedules, and treatment unavailable in the home country."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline.extractors import treatments
+from pipeline.extractors.base import TextContext
+from pipeline.extractors.diagnoses import fold
+from pipeline.models import DocType, Fact
+from pipeline.nlp import make_nlp
+from pipeline.rules import load_csv, load_jsonl
+
+LEXICON = load_csv("treatments_lexicon")
+
+
+def _extract(text: str, lang: str = "en") -> list[Fact]:
+    return treatments.extract(TextContext(text, lang, DocType.MEDICAL_LETTER, make_nlp(lang).make_doc(text)))
+
+
+def _treatments(text: str, lang: str = "en") -> dict[str, str | None]:
+    return {str(f.value): f.attributes.get("schedule") for f in _extract(text, lang) if f.field == "treatment"}
+
+
+def _unavailable(text: str, lang: str = "en") -> list[tuple[bool, str | None]]:
+    return [
+        (bool(f.value), f.attributes.get("country"))
+        for f in _extract(text, lang)
+        if f.field == "treatment_unavailable_in_home_country"
+    ]
+
+
+def test_treatments_lexicon_has_no_duplicate_terms() -> None:
+    keys = [(fold(row["term"]), row["kind"]) for row in LEXICON]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize("row", LEXICON, ids=lambda row: row["term"])
+def test_treatments_every_lexicon_term_is_found_as_its_treatment(row: dict[str, str]) -> None:
+    text = f"She currently requires {row['term']}."
+    found = treatments.find_treatments(text)
+    assert [(text[s:e], c) for s, e, c, _k in found] == [(row["term"], row["canonical"])]
+
+
+@pytest.mark.parametrize("row", load_jsonl("treatments_schedules"), ids=lambda row: row["name"])
+def test_treatments_schedule_pattern_matches_its_examples_only(row: dict[str, object]) -> None:
+    pattern = re.compile(str(row["pattern"]), re.IGNORECASE)
+    for example in row["examples"]:  # type: ignore[attr-defined]
+        assert pattern.fullmatch(example), example
+    for counter in row.get("counter_examples", []):  # type: ignore[attr-defined]
+        assert not pattern.search(counter), counter
+
+
+@pytest.mark.parametrize("row", load_jsonl("treatments_unavailable"), ids=lambda row: row["name"])
+def test_treatments_unavailable_pattern_matches_its_examples_only(row: dict[str, object]) -> None:
+    pattern = treatments.compile_unavailable(str(row["pattern"]))
+    for example in row["examples"]:  # type: ignore[attr-defined]
+        assert pattern.search(example), example
+    for counter in row.get("counter_examples", []):  # type: ignore[attr-defined]
+        assert not pattern.search(counter), counter
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("She receives home parenteral nutrition (TPN) infused over 14 hours daily via a central line.", "en",
+         {"home parenteral nutrition": "infused over 14 hours daily"}),
+        ("He requires hemodialysis three times a week.", "en", {"hemodialysis": "three times a week"}),
+        ("Recibe hemodiálisis 4 sesiones por semana.", "es", {"hemodialysis": "4 sesiones por semana"}),
+        ("Quimioterapia cada 21 días según protocolo.", "es", {"chemotherapy": "cada 21 días"}),
+        ("Nutrición parenteral total 12 horas al día.", "es", {"home parenteral nutrition": "12 horas al día"}),
+        ("She receives weekly galsulfase infusions.", "en", {"enzyme replacement therapy": "weekly"}),
+        ("He is listed for a kidney transplant.", "en", {"kidney transplant": None}),
+        ("Without TPN she would develop sepsis.", "en", {"home parenteral nutrition": None}),
+    ],
+)  # fmt: skip
+def test_treatments_reads_canonical_name_and_schedule(text: str, lang: str, expected: dict[str, str | None]) -> None:
+    assert _treatments(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("She completed chemotherapy in 2021.", "en"),
+        ("Her mother received a kidney transplant.", "en"),
+        ("He does not require dialysis at this time.", "en"),
+        ("Other children on parenteral nutrition in Honduras have died.", "en"),
+        ("Recibió quimioterapia en 2019.", "es"),
+    ],
+)
+def test_treatments_skips_past_relatives_others_and_negated(text: str, lang: str) -> None:
+    assert _treatments(text, lang) == {}
+
+
+def test_treatments_one_fact_per_treatment_keeps_a_later_schedule() -> None:
+    text = "She depends on TPN. TPN is infused 14 hours daily."
+    facts = [f for f in _extract(text) if f.field == "treatment"]
+    assert len(facts) == 1 and facts[0].attributes["schedule"] == "14 hours daily"
+    assert text[facts[0].start : facts[0].end] == facts[0].text
+
+
+def test_treatments_dialysis_gives_way_to_its_kind() -> None:
+    assert set(_treatments("Dialysis: she is on peritoneal dialysis nightly.")) == {"peritoneal dialysis"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Home parenteral nutrition is not available in Honduras.", "en", [(True, "HN")]),
+        ("This therapy cannot be provided in Guatemala.", "en", [(True, "GT")]),
+        ("There is no pediatric transplant program in El Salvador.", "en", [(True, "SV")]),
+        ("Hospital Escuela, Tegucigalpa, Honduras. El tratamiento no se encuentra disponible en nuestro país.", "es",
+         [(True, "HN")]),
+        ("En esta institución no contamos con nutrición parenteral domiciliaria.", "es", [(True, None)]),
+        ("Dialysis is readily available in Mexico.", "en", [(False, "MX")]),
+        ("It is not available in Honduras, while dialysis is available in the United States.", "en", [(True, "HN")]),
+        ("The drug is available at Children's Hospital Los Angeles.", "en", []),
+        ("The pharmacy did not have the medication on Monday.", "en", []),
+        ("No existe evidencia de enfermedad hepática.", "es", []),
+    ],
+)  # fmt: skip
+def test_treatments_reads_unavailable_in_home_country(
+    text: str, lang: str, expected: list[tuple[bool, str | None]]
+) -> None:
+    assert _unavailable(text, lang) == expected
+
+
+def test_treatments_unavailable_fact_text_is_the_statement() -> None:
+    text = "Her treatment is not available in Honduras."
+    fact = next(f for f in _extract(text) if f.field == "treatment_unavailable_in_home_country")
+    assert fact.text == "is not available in Honduras" and text[fact.start : fact.end] == fact.text
