@@ -60,7 +60,8 @@ def extract(
     jobs: list[Job] = []
     for given in files:
         if given.is_dir():
-            jobs.extend(Job(str(len(jobs) + i), p, str(p)) for i, p in enumerate(discover([given])))
+            base = len(jobs)
+            jobs.extend([Job(str(base + i), p, str(p)) for i, p in enumerate(discover([given]))])
         elif given.exists():
             jobs.append(Job(str(len(jobs)), given, str(given)))
         else:

@@ -120,7 +120,9 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def _build_doc(text: str, lang: str):  # type: ignore[no-untyped-def]
+@functools.lru_cache(maxsize=2)
+def _prepared(text: str, lang: str) -> tuple[Any, Any, tuple[Any, ...]]:
+    """(doc, ConText component, ConText cue matches) of a text: built once, shared by the clinical extractors."""
     nlp = make_nlp(lang)
     nlp.max_length = max(nlp.max_length, len(text) + 1)
     # Line breaks become spaces (same length, so offsets hold): ConText patterns must match across a wrapped
@@ -134,7 +136,35 @@ def _build_doc(text: str, lang: str):  # type: ignore[no-untyped-def]
         token = by_offset.get(start)
         if token is not None and token.i > 0:
             token.is_sent_start = True
-    return doc, nlp.get_pipe("medspacy_context")
+    context = nlp.get_pipe("medspacy_context")
+    matcher = getattr(context, "_ConText__matcher", None)
+    matches = tuple(matcher(doc)) if matcher is not None else ()
+    return doc, context, matches
+
+
+def _edges(doc: Any, context: Any, matches: tuple[Any, ...]) -> tuple[list[Any], list[tuple[Any, Any]]]:
+    """(modifiers, (target, modifier) edges) of ConText over doc.ents, reusing the cue matches of the text.
+
+    This is ConText.__call__ without its matching step, so two extractors over one text match cues once."""
+    from medspacy.context.context_graph import ConTextGraph
+    from medspacy.context.context_modifier import ConTextModifier
+
+    matcher = getattr(context, "_ConText__matcher", None)
+    if matcher is None:  # another medspaCy version: run the component as documented
+        for ent in doc.ents:
+            ent._.modifiers = ()
+        context(doc)
+        graph = doc._.context_graph
+        return list(graph.modifiers), list(graph.edges)
+    graph = ConTextGraph(prune_on_modifier_overlap=context.prune_on_target_overlap)
+    graph.targets = list(doc.ents)
+    graph.modifiers = [
+        ConTextModifier(matcher.rule_map[doc.vocab[match_id].text], start, end, doc, max_scope=context.max_scope)
+        for match_id, start, end in matches
+    ]
+    graph.update_scopes()
+    graph.apply_modifiers()
+    return list(graph.modifiers), list(graph.edges)
 
 
 def _gap(doc, first: int, second: int, targets: set[int]) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
@@ -155,7 +185,7 @@ def assert_spans(text: str, lang: str, spans: Sequence[tuple[int, int, str]]) ->
     """The assertion of each (start, end, label) span of `text`, in order; spans must not overlap."""
     if not spans:
         return []
-    doc, context = _build_doc(text, lang)
+    doc, context, matches = _prepared(text, lang)
     ents: list[Any] = []
     index: dict[int, int] = {}
     for number, (start, end, label) in enumerate(spans):
@@ -165,15 +195,18 @@ def assert_spans(text: str, lang: str, spans: Sequence[tuple[int, int, str]]) ->
         index[len(ents)] = number
         ents.append(span)
     doc.ents = ents
-    context(doc)
+    modifiers, edges = _edges(doc, context, matches)
+    by_target: dict[tuple[int, int], list[Any]] = {}
+    for target, modifier in edges:
+        by_target.setdefault((target.start, target.end), []).append(modifier)
     target_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     # medspaCy's own termination misses scopes lying inside the terminator's (its overlap test is one-sided),
     # so a terminator between a cue and a mention is checked here.
-    terminators = [m.modifier_span for m in doc._.context_graph.modifiers if m.direction.upper() == "TERMINATE"]
+    terminators = [m.modifier_span for m in modifiers if m.direction.upper() == "TERMINATE"]
     results = [PRESENT] * len(spans)
     for position, ent in enumerate(doc.ents):
         categories: set[str] = set()
-        for modifier in ent._.modifiers:
+        for modifier in by_target.get((ent.start, ent.end), []):
             category = modifier.category.upper()
             if category not in MAX_GAP or (category, modifier.rule.literal) in _IGNORED_DEFAULTS:
                 continue

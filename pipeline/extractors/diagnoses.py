@@ -73,25 +73,35 @@ class Mention:
     code_given: bool = False
 
 
+def _fold_char(char: str, lower: bool) -> str:
+    if char in "’‘`´":
+        return "'"
+    if char in "–—‐‑":
+        return "-"
+    base = unicodedata.normalize("NFKD", char)[:1] or char
+    folded = base.lower() if lower else base
+    return folded if len(folded) == 1 else base
+
+
+@functools.cache
+def _fold_table(lower: bool) -> dict[int, str]:
+    # Latin, Greek, Cyrillic and general punctuation: every character folds to exactly one character.
+    table: dict[int, str] = {}
+    for code in range(0x3000):
+        char = chr(code)
+        folded = _fold_char(char, lower)
+        if folded != char:
+            table[code] = folded
+    return table
+
+
 def fold(text: str) -> str:
     """Lower-case, accents removed, typographic dashes/quotes plain: same length as `text`, so offsets hold."""
-    out = []
-    for char in text:
-        if char in "’‘`´":
-            out.append("'")
-            continue
-        if char in "–—‐‑":
-            out.append("-")
-            continue
-        base = unicodedata.normalize("NFKD", char)[:1] or char
-        lower = base.lower()
-        out.append(lower if len(lower) == 1 else base)
-    return "".join(out)
+    return text.translate(_fold_table(True))
 
 
 def _fold_case_kept(text: str) -> str:
-    folded = fold(text)
-    return "".join(f.upper() if o.isupper() else f for o, f in zip(text, folded, strict=True))
+    return text.translate(_fold_table(False))
 
 
 def term_regex(term: str) -> str:
@@ -163,6 +173,11 @@ def _shouting(text: str, start: int, end: int) -> bool:
 
 def find_mentions(text: str, language: str) -> list[Mention]:
     """Every lexicon term in `text`, longest first, never overlapping."""
+    return list(_find_mentions(text))
+
+
+@functools.lru_cache(maxsize=2)
+def _find_mentions(text: str) -> tuple[Mention, ...]:
     names, abbreviations, name_re, abbr_re = lexicon()
     found: list[Mention] = []
     for match in name_re.finditer(fold(text)):
@@ -183,7 +198,7 @@ def find_mentions(text: str, language: str) -> list[Mention]:
         if result and mention.start < result[-1].end:
             continue
         result.append(mention)
-    return [_with_code(text, m, result) for m in result]
+    return tuple(_with_code(text, m, result) for m in result)
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -206,16 +221,35 @@ def _with_code(text: str, mention: Mention, mentions: list[Mention]) -> Mention:
         adjacent = _CODE_AFTER.match(text[mention.end : match.start()]) is not None
         related = code[:3] in {c[:3] for c in codes_of(mention.canonical)}
         if adjacent or (related and match.start() < limit):
-            return replace(mention, icd10=_specific(code, mention.icd10), code_given=True)
+            return _printed(mention, code)
         break
     before = list(_CODE.finditer(text, max(left, mention.start - 14), mention.start))
     if before and _CODE_BEFORE.match(text[before[-1].end() : mention.start]) and is_valid_code(before[-1].group(1)):
-        return replace(mention, icd10=_specific(before[-1].group(1), mention.icd10), code_given=True)
+        return _printed(mention, before[-1].group(1))
     window = text[left:right]
     for canonical, pattern, code in qualifiers():
         if canonical == mention.canonical and pattern.search(window):
             return replace(mention, icd10=code)
     return mention
+
+
+@functools.cache
+def _canonical_by_code() -> dict[str, str]:
+    """The condition whose own name carries each code ("N18.6" -> "end-stage renal disease")."""
+    found: dict[str, str] = {}
+    for row in load_csv("diagnoses_lexicon"):
+        if fold(row["term"]) == row["canonical"]:
+            found.setdefault(row["icd10"], row["canonical"])
+    return found
+
+
+def _printed(mention: Mention, code: str) -> Mention:
+    """The mention under its printed code; "CKD stage 5 (N18.6)" is end-stage renal disease, as the code says."""
+    icd10 = _specific(code, mention.icd10)
+    canonical = _canonical_by_code().get(icd10, mention.canonical)
+    if canonical != mention.canonical and icd10[:3] not in {c[:3] for c in codes_of(mention.canonical)}:
+        canonical = mention.canonical
+    return replace(mention, canonical=canonical, icd10=icd10, code_given=True)
 
 
 def _specific(printed: str, own: str) -> str:

@@ -23,14 +23,15 @@ from pipeline.rules import load_csv, load_jsonl
 _UP = "A-ZÁÉÍÓÚÑÜÀÈÌÒÙÇ"
 _LO = "a-záéíóúñüàèìòùçëïöâêîôû"
 _TITLE_WORD = rf"(?:Ma?c|O['’])?[{_UP}][{_LO}]+(?:[-'’][{_UP}]?[{_LO}]+)*"
-_CAPS_WORD = rf"[{_UP}](?:[{_UP}]|['’-](?=[{_UP}]))+"
+# Capitals only, no trailing hyphen and no glued lower case or digits ("A-Number" and "AH123" are not names).
+_CAPS_WORD = rf"[{_UP}](?:[{_UP}]+|['’][{_UP}]+)(?:[-'’][{_UP}]+)*(?![\w'’-])"
 _NAME_WORD = rf"(?:{_TITLE_WORD}|{_CAPS_WORD})"
 _PARTICLE = r"(?:de|del|de la|de las|de los|da|dos|van|von|la)"
 # Words of one name are separated by blanks on one line (names are not broken across lines in print).
 _GAP = r"[ \t]{1,3}"
 NAME = rf"{_NAME_WORD}(?:{_GAP}(?:{_PARTICLE}{_GAP})?(?:{_NAME_WORD}|[{_UP}]\.)){{1,6}}"
 NAME_LF = rf"{_NAME_WORD}(?:{_GAP}{_NAME_WORD}){{0,3}},[ \t]*{_NAME_WORD}(?:{_GAP}(?:{_NAME_WORD}|[{_UP}]\.)){{0,3}}"
-SEP = r"(?:[ \t]*[:：#\-–][ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*)"
+SEP = r"(?:[ \t]*[:：#\-–][ \t]*(?:\r?\n[ \t]*)?|[ \t]*\r?\n[ \t]*)"
 _NAME_TOKEN = re.compile(rf"{_NAME_WORD}|[{_UP}]\.|,|[^\s,]+")
 # A period after a word of 1-4 letters is an abbreviation ("No.", "Dr.", "Sra."), not a sentence end.
 _SENTENCE_END = re.compile(r"(?:(?<!\b\w)(?<!\b\w\w)(?<!\b\w\w\w)(?<!\b\w\w\w\w)\.\s|[!?;]\s|\n\s*\n|\f)")

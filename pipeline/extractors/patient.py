@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from pipeline.extractors.base import TextContext, make_fact
-from pipeline.extractors.parties import Hit, find_hits, load_rules, name_key
+from pipeline.extractors.parties import Hit, find_hits, fold, load_rules, name_key
 from pipeline.models import Fact
 
 
@@ -55,7 +55,12 @@ def patient_name_hits(text: str) -> list[Hit]:
         rules = len({h.rule.id for h in cluster})
         return (best + 0.03 * min(rules - 1, 3), -min(h.start for h in cluster))
 
-    return _without_overlaps(max(clusters, key=support))
+    best = max(clusters, key=support)
+    # A printing cut short of another ("Castro Zelaya" of "Castro Zelaya, Óscar") is a partial mention.
+    printed = [fold(str(h.value)) for h in best]
+    return _without_overlaps(
+        [h for h, text in zip(best, printed, strict=True) if not any(o != text and o.startswith(text) for o in printed)]
+    )
 
 
 def _names(ctx: TextContext) -> list[Fact]:

@@ -40,6 +40,14 @@ _HOME_ES = (
     r"esta\s+instituci[oó]n|este\s+hospital|nuestra\s+instituci[oó]n|nuestro\s+hospital|esta\s+unidad|"
     r"nuestra\s+unidad|la\s+red\s+(?:hospitalaria|p[uú]blica)\s+nacional)"
 )
+# Only sentences with one of these stems can state (un)availability: the rules run on those alone (speed).
+_CUE = re.compile(
+    r"avail|disponib|provid|offer|ofrec|exist|lack|carec|cuent|contamos|dispon|realiz|brind|posib|factib|"
+    r"program|able|cannot|can't|could not|does not|doesn't|do not|did not|no hay|tien|proporcion|access",
+    re.IGNORECASE,
+)
+# A sentence, with wrapped lines kept together; paragraphs and page breaks end it.
+_SENTENCE_CHUNK = re.compile(r"(?:[^.!?\n\f]|\n(?![ \t]*\n))+[.!?]*")
 _NEGATED_BEFORE = re.compile(r"\b(?:no|not|n't|only|solo|sólo|únicamente)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -198,21 +206,27 @@ def _home_country(text: str) -> str | None:
 def _unavailable_facts(ctx: TextContext) -> list[Fact]:
     by_name = countries()[0]
     found: list[tuple[int, int, bool, str | None, float]] = []
-    for rule in unavailable_rules():
-        for match in rule.pattern.finditer(ctx.text):
-            if not rule.value and _NEGATED_BEFORE.search(ctx.text[max(0, match.start() - 25) : match.start()]):
-                continue
-            named = match.groupdict().get("country")
-            country = by_name.get(_key(fold(named))) if named else None
-            confidence = rule.confidence
-            if country == "US":
-                continue
-            if country is None:  # "nuestro país", "no contamos con": the one country the document names
-                country = _home_country(ctx.text)
-                confidence -= 0.05
-            if any(s < match.end() and match.start() < e for s, e, *_ in found):
-                continue
-            found.append((match.start(), match.end(), rule.value, country, round(confidence, 3)))
+    chunks = [(m.start(), m.end()) for m in _SENTENCE_CHUNK.finditer(ctx.text) if _CUE.search(m.group())]
+    matches = [
+        (rule, match)
+        for rule in unavailable_rules()
+        for start, end in chunks
+        for match in rule.pattern.finditer(ctx.text, start, end)
+    ]
+    for rule, match in matches:
+        if not rule.value and _NEGATED_BEFORE.search(ctx.text[max(0, match.start() - 25) : match.start()]):
+            continue
+        named = match.groupdict().get("country")
+        country = by_name.get(_key(fold(named))) if named else None
+        confidence = rule.confidence
+        if country == "US":
+            continue
+        if country is None:  # "nuestro país", "no contamos con": the one country the document names
+            country = _home_country(ctx.text)
+            confidence -= 0.05
+        if any(s < match.end() and match.start() < e for s, e, *_ in found):
+            continue
+        found.append((match.start(), match.end(), rule.value, country, round(confidence, 3)))
     true_countries = {c for _s, _e, v, c, _f in found if v}
     facts: list[Fact] = []
     seen: set[tuple[bool, str | None]] = set()

@@ -55,10 +55,11 @@ def sniff_media_type(path: Path, head: bytes, name: str | None = None) -> str:
     between text and e-mail and words the error for a damaged .pdf.
     """
     suffix = Path(name if name is not None else path.name).suffix.lower()
-    if b"%PDF-" in head[:1024]:
-        return PDF
+    # Zip first: a zip that stores a PDF uncompressed shows "%PDF-" in its first kilobyte too.
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(path)
+    if b"%PDF-" in head[:1024]:
+        return PDF
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
     if head.startswith(b"\xff\xd8\xff"):
@@ -67,14 +68,20 @@ def sniff_media_type(path: Path, head: bytes, name: str | None = None) -> str:
         return TIFF
     if _looks_like_text(head):
         first = head.lstrip().lower()
+        if first.startswith((b"<!doctype html", b"<html")) or b"<html" in first[:512]:
+            raise UnsupportedDocument(
+                f"The file{' (named ' + suffix + ')' if suffix else ''} is a web page, not a document "
+                "(often a download error page): download the real document again, or print the page to PDF "
+                "if the page itself is the document."
+            )
         if suffix in EMAIL_SUFFIXES or first.startswith(_EMAIL_HEADERS):
             return EMAIL
         if suffix in TEXT_SUFFIXES or suffix in EMAIL_SUFFIXES:
             return TEXT
-    if suffix == ".pdf":
+    if suffix == ".pdf" and not _looks_like_text(head):
         raise CorruptDocument(
-            "The file is named .pdf but is not a PDF (its content is something else or damaged): "
-            "open it to check what it is, then save or scan it again as a real PDF."
+            "The file is named .pdf but holds no PDF (its bytes are damaged or something else): "
+            "download, save or scan it again as a real PDF."
         )
     raise UnsupportedDocument()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,9 +24,46 @@ MIN_TEXT_CHARS = 25
 MAX_RENDER_PIXELS = 40_000_000
 
 
+_STREAM = re.compile(rb"stream\r?\n")
+# A colour letter page at 300 dpi is about 25 MB raw (a legal page 32 MB); one stream beyond this is a bomb.
+MAX_STREAM_MB = 48
+
+
+def check_inflation(path: Path, limits: ReadLimits) -> None:
+    """Refuse decompression bombs before PDFium inflates them: every Flate stream is inflated here in
+    bounded chunks, and the file fails as too_large when one stream or all of them pass the limits."""
+    data = path.read_bytes()
+    total = 0
+    max_total = int(limits.max_unzipped_mb * 1024 * 1024)
+    max_stream = MAX_STREAM_MB * 1024 * 1024
+    for match in _STREAM.finditer(data):
+        if b"FlateDecode" not in data[max(0, match.start() - 400) : match.start()]:
+            continue
+        inflater = zlib.decompressobj()
+        position = match.end()
+        size = 0
+        try:
+            while not inflater.eof and size <= max_stream and position < len(data):
+                tail = data[position : position + 65536]
+                position += 65536
+                while tail and not inflater.eof and size <= max_stream:
+                    size += len(inflater.decompress(tail, 1 << 22))
+                    tail = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # encrypted or damaged streams are PDFium's to judge
+        total += size
+        if size > max_stream or total > max_total:
+            raise DocumentTooLarge(
+                "The PDF holds compressed data that expands to far more than any letter needs (it may be a "
+                "decompression bomb): ask the sender for the document again, or print it to a new PDF."
+            )
+
+
 def read_pdf(path: Path, limits: ReadLimits) -> tuple[Page, ...]:
     """Text per page; pages with no text layer are rendered and read by Tesseract."""
     import pypdfium2 as pdfium
+
+    check_inflation(path, limits)
 
     try:
         pdf = pdfium.PdfDocument(str(path))

@@ -68,6 +68,7 @@ def test_diagnoses_section_heading_matches_its_examples_only(row: dict[str, obje
         ("Diagnosis: short bowel syndrome (ICD-10: K91.2).", "en", ("short bowel syndrome", "K91.2", "present")),
         ("Diagnóstico: Enfermedad renal crónica terminal CIE-10 N18.6", "es",
          ("end-stage renal disease", "N18.6", "present")),
+        ("Chronic kidney disease stage 5 (ICD-10 N18.6)", "en", ("end-stage renal disease", "N18.6", "present")),
         ("K90.821 - Short bowel syndrome", "en", ("short bowel syndrome", "K90.821", "present")),
         ("She has short bowel syndrome.", "en", ("short bowel syndrome", "K90.829", "present")),
         ("Acute lymphoblastic leukemia, currently in complete remission.", "en",

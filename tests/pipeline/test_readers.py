@@ -61,7 +61,7 @@ def test_readers_refuse_zero_byte_file(tmp_path: Path) -> None:
 def test_readers_report_random_bytes_named_pdf_as_corrupt(tmp_path: Path) -> None:
     fake = tmp_path / "scan.pdf"
     fake.write_bytes(bytes(range(256)) * 8)
-    with pytest.raises(CorruptDocument, match="not a PDF"):
+    with pytest.raises(CorruptDocument, match="holds no PDF"):
         read_document(fake, ReadLimits())
 
 

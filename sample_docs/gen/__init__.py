@@ -1,0 +1,1 @@
+"""Building blocks of the sample-corpus generator: story, phrasing, documents and renderers."""
