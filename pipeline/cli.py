@@ -6,10 +6,11 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -200,8 +201,10 @@ def evaluate(
     gold: Annotated[Path, typer.Option(help="Folder of gold label files (one JSON per document).")],
     pred: Annotated[
         Path | None,
-        typer.Option(help="Predictions as JSON lines (from `medparole extract --format jsonl`); "
-                     "default: extract the gold's documents now."),
+        typer.Option(
+            help="Predictions as JSON lines (from `medparole extract --format jsonl`); "
+            "default: extract the gold's documents now."
+        ),
     ] = None,
     workers: Annotated[int, typer.Option(help="Worker processes when extracting; 0 = MEDPAROLE_WORKERS.")] = 0,
     misses: Annotated[int, typer.Option(help="How many kinds of miss to list.")] = 20,
@@ -248,7 +251,7 @@ def _extract_for_eval(gold_docs: dict[str, dict[str, object]], workers: int) -> 
     return predictions
 
 
-def _print_report(report: object, worst: list[tuple[str, str, str, int, list[object]]]) -> None:
+def _print_report(report: object, worst: Sequence[tuple[str, str, str, int, Sequence[Any]]]) -> None:
     from pipeline.evaluation import Report
 
     assert isinstance(report, Report)

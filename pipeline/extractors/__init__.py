@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.extractors import diagnoses, identifiers, organisations, patient, treatments
-from pipeline.extractors import costs, dates, decisions
+from pipeline.extractors import costs, dates, decisions, diagnoses, identifiers, organisations, patient, treatments
 from pipeline.extractors.base import Extractor, TextContext
 
 REGISTRY: dict[str, Extractor] = {
