@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 NAME_FIELDS = {"patient_name", "physician"}
+# Attributes copied "as written" (a schedule, a specialty): equal when one contains the other, folded.
+FREE_TEXT_ATTRIBUTES = {"schedule", "specialty", "city"}
 _PUNCT = re.compile(r"[^\w\s]")
 
 
@@ -52,6 +54,17 @@ def _numbers_close(a: str, b: str) -> bool:
     except ValueError:
         return False
     return abs(x - y) <= max(0.005 * max(abs(x), abs(y)), 0.01)
+
+
+def _attribute_matches(name: str, predicted: str | None, gold: str) -> bool:
+    if predicted is None:
+        return False
+    if predicted == gold or _numbers_close(predicted, gold):
+        return True
+    if name in FREE_TEXT_ATTRIBUTES:
+        a, b = _fold(predicted).strip(" ,.;:"), _fold(gold).strip(" ,.;:")
+        return bool(a and b) and (a in b or b in a)
+    return False
 
 
 @dataclass
@@ -133,9 +146,7 @@ def _match(
                 continue
             if p_value != g_value and not _numbers_close(p_value, g_value):
                 continue
-            if attrs and any(
-                p_attrs.get(k) != v and not _numbers_close(p_attrs.get(k, ""), v) for k, v in g_attrs.items()
-            ):
+            if attrs and not all(_attribute_matches(k, p_attrs.get(k), v) for k, v in g_attrs.items()):
                 continue
             found = pi
             break
