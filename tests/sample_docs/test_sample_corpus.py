@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -98,7 +97,6 @@ def test_scanned_pdfs_have_no_text_layer(corpus_dir: Path, manifest: dict) -> No
         doc.close()
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
 def test_a_scanned_page_is_readable_by_tesseract(
     corpus_dir: Path, manifest: dict, golds: list[dict], tmp_path: Path
 ) -> None:
