@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 export LOGURU_LEVEL ?= INFO
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
-SAMPLES := sample_docs/corpus/docs sample_docs/bad
+# The corpus and one file per failure mode (the bad folder's README and expected codes are not documents).
+SAMPLES := sample_docs/corpus/docs $(filter-out %.md %.json,$(wildcard sample_docs/bad/*))
 
 .PHONY: run test check env ingest dashboard lint format typecheck imports fixtures corpus bench clean
 
