@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -113,22 +113,12 @@ def _print_extraction(extraction: object, format: OutputFormat) -> None:
     console.print(table)
 
 
-@app.command()
-def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to bring into the warehouse.")],
-    workers: Annotated[int, typer.Option(help="Worker processes; 0 = MEDPAROLE_WORKERS.")] = 0,
-    retry_failed: Annotated[bool, typer.Option(help="Read again documents that failed before.")] = False,
-) -> None:
-    """Ingest documents with the Prefect flow: read and extract what is new, skip what is known, publish.
+class TaskRunnerChoice(StrEnum):
+    local = "local"
+    dask = "dask"
 
-    Every file is kept in the content-addressed store under MEDPAROLE_DATA_DIR, so the inbox can be cleaned
-    afterwards. Re-running on the same files reads nothing again.
-    """
-    _quiet_frameworks()
-    for path in paths:
-        if not path.exists():
-            err.print(f"[red]{path} does not exist[/red]: check the path.")
-            raise typer.Exit(2)
+
+def _run_with_progress(label: str, run: Callable[[], dict[str, int]]) -> dict[str, int]:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -141,29 +131,91 @@ def ingest(
     from pipeline import flows
 
     with Progress(
-        TextColumn("extracting"),
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TextColumn("left"),
         TimeRemainingColumn(),
         console=err,
-        transient=False,
     ) as progress:
-        bar = progress.add_task("extract", total=None)
+        bar = progress.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:
             progress.update(bar, completed=done, total=total)
 
         flows.add_progress_listener(update)
         try:
-            counts = flows.ingest([str(p.resolve()) for p in paths], workers=workers or None, retry_failed=retry_failed)
+            return run()
         finally:
             flows.remove_progress_listener(update)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to bring into the warehouse.")],
+    workers: Annotated[int, typer.Option(help="Worker processes; 0 = MEDPAROLE_WORKERS.")] = 0,
+    retry_failed: Annotated[bool, typer.Option(help="Read again documents that failed before.")] = False,
+    task_runner: Annotated[
+        TaskRunnerChoice, typer.Option(help="local: worker processes here; dask: batches on a Dask cluster.")
+    ] = TaskRunnerChoice.local,
+    dask_address: Annotated[
+        str, typer.Option(help="Scheduler address for --task-runner dask, e.g. tcp://10.0.0.5:8786.")
+    ] = "",
+) -> None:
+    """Ingest documents with the Prefect flow: read and extract what is new, skip what is known, publish.
+
+    Every file is kept in the content-addressed store under MEDPAROLE_DATA_DIR, so the inbox can be cleaned
+    afterwards. Re-running on the same files reads nothing again.
+    """
+    _quiet_frameworks()
+    for path in paths:
+        if not path.exists():
+            err.print(f"[red]{path} does not exist[/red]: check the path.")
+            raise typer.Exit(2)
+    if task_runner is TaskRunnerChoice.dask and not dask_address:
+        err.print("[red]--task-runner dask needs --dask-address[/red] (the scheduler, e.g. tcp://host:8786).")
+        raise typer.Exit(2)
+    from pipeline import flows
+
+    counts = _run_with_progress(
+        "extracting",
+        lambda: flows.ingest(
+            [str(p.resolve()) for p in paths],
+            workers=workers or None,
+            retry_failed=retry_failed,
+            dask_address=dask_address or None,
+        ),
+    )
     err.print(
         f"{counts['seen']} files seen, {counts['new']} extracted, {counts['skipped']} already known, "
         f"{counts['failed']} failed."
     )
+
+
+@app.command()
+def reextract(
+    workers: Annotated[int, typer.Option(help="Worker processes; 0 = MEDPAROLE_WORKERS.")] = 0,
+    force: Annotated[bool, typer.Option(help="Re-extract every document, not only those of older rules.")] = False,
+) -> None:
+    """Re-run the extraction over the stored text (no file read, no OCR) after a rule change, then publish.
+
+    Only documents whose facts came from another extractor version are redone, unless --force.
+    """
+    _quiet_frameworks()
+    from pipeline import flows
+
+    counts = _run_with_progress("re-extracting", lambda: flows.reextract(workers=workers or None, force=force))
+    err.print(f"{counts['reextracted']} documents re-extracted, {counts['failed']} failed.")
+
+
+@app.command()
+def publish() -> None:
+    """Publish the working warehouse again as the dashboard's read-only copy (nothing is extracted)."""
+    _quiet_frameworks()
+    from pipeline import flows
+
+    err.print(f"published {flows.publish()}")
 
 
 @app.command()
@@ -279,6 +331,69 @@ def _print_report(report: object, worst: Sequence[tuple[str, str, str, int, Sequ
         shown = "; ".join(f"{m.value}: {m.text!r} [{m.doc_id}]" for m in examples)  # type: ignore[attr-defined]
         misses.add_row(kind, field_name, sub, str(count), shown)
     console.print(misses)
+
+
+@app.command(name="export")
+def export_cases(
+    out: Annotated[Path, typer.Option("--out", help="File to write, or a folder (the name is made from the filters).")],
+    format: Annotated[str, typer.Option("--format", "-f", help="csv, xlsx or parquet.")] = "csv",
+    outcome: Annotated[
+        list[str] | None, typer.Option(help="Latest outcome (granted, denied, ...); repeatable.")
+    ] = None,
+    diagnosis: Annotated[list[str] | None, typer.Option(help="Primary diagnosis; repeatable.")] = None,
+    icd10_chapter: Annotated[list[int] | None, typer.Option(help="ICD-10 chapter number; repeatable.")] = None,
+    facility: Annotated[list[str] | None, typer.Option(help="Facility; repeatable.")] = None,
+    state: Annotated[list[str] | None, typer.Option(help="Facility state (CA, TX, ...); repeatable.")] = None,
+    country: Annotated[list[str] | None, typer.Option(help="Country of origin (MX, HN, ...); repeatable.")] = None,
+    legal_org: Annotated[list[str] | None, typer.Option(help="Legal organisation; repeatable.")] = None,
+    age_group: Annotated[list[str] | None, typer.Option(help="0-4, 5-11, 12-17 or 18+; repeatable.")] = None,
+    language: Annotated[list[str] | None, typer.Option(help="A document's language (en, es); repeatable.")] = None,
+    date_field: Annotated[str, typer.Option(help="decision_date, filed_date or parole_end.")] = "decision_date",
+    date_from: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD), inclusive.")] = None,
+    date_to: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD), inclusive.")] = None,
+    treatment_unavailable: Annotated[
+        bool | None, typer.Option("--treatment-unavailable/--treatment-available", help="Treatment at home.")
+    ] = None,
+    needs_review: Annotated[bool | None, typer.Option("--needs-review/--reviewed", help="Review state.")] = None,
+    text: Annotated[str, typer.Option(help="Words the case's documents contain.")] = "",
+    identified: Annotated[bool, typer.Option(help="Add names, A-numbers and dates of birth. Never share.")] = False,
+    shared: Annotated[bool, typer.Option(help="Counts only, 1-10 suppressed: for partners and the public.")] = False,
+    coarsen_dates: Annotated[bool, typer.Option(help="Cut dates to their month.")] = False,
+) -> None:
+    """Export the filtered case table from the published warehouse: de-identified by default, with notes."""
+    import datetime as dt
+
+    from warehouse import db
+    from warehouse.export import ExportFormat, export
+    from warehouse.filters import CaseFilter, DateField
+    from warehouse.settings import load_settings
+
+    try:
+        flt = CaseFilter(
+            date_field=DateField(date_field),
+            date_from=dt.date.fromisoformat(date_from) if date_from else None,
+            date_to=dt.date.fromisoformat(date_to) if date_to else None,
+            outcomes=tuple(outcome or ()),
+            diagnoses=tuple(diagnosis or ()),
+            icd10_chapters=tuple(icd10_chapter or ()),
+            facilities=tuple(facility or ()),
+            states=tuple(state or ()),
+            countries=tuple(country or ()),
+            legal_orgs=tuple(legal_org or ()),
+            age_groups=tuple(age_group or ()),
+            languages=tuple(language or ()),
+            treatment_unavailable=treatment_unavailable,
+            needs_review=needs_review,
+            text=text,
+        )
+        fmt = ExportFormat(format)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    settings = load_settings()
+    with db.open_published(settings.published_db) as con:
+        result = export(con, flt, fmt, out, identified=identified, shared=shared, coarsen_dates=coarsen_dates)
+    err.print(f"{result.sentence}: wrote {result.path}" + (f" and {result.notes_path}" if result.notes_path else ""))
 
 
 @app.command(name="settings")

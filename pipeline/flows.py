@@ -7,7 +7,7 @@ facts) and logs carry counts, never names, identifiers or file names.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,11 +17,11 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.extract import extractor_version
-from pipeline.models import Extraction, Status
+from pipeline.models import Extraction, Page, Status
 from pipeline.readers import ReadLimits
 from pipeline.staging import StagedFile, discover, stage
 from pipeline.workers import ExtractionPool, Job, WorkerLimits
-from warehouse import db, load, runs
+from warehouse import cases, db, load, runs
 from warehouse.settings import Settings, load_settings
 
 ProgressListener = Callable[[int, int], None]
@@ -118,8 +118,31 @@ def extract_batch(
     return results
 
 
+@task(name="extract-batch-remote", persist_result=False, cache_policy=NO_CACHE)
+def extract_batch_remote(
+    batch: list[StagedFile], limits: ReadLimits, worker_limits: WorkerLimits, workers: int
+) -> list[tuple[StagedFile, Extraction]]:
+    """The same batch extraction on a Dask worker: the store must be on a filesystem the workers share,
+    and Dask workers must be allowed child processes (distributed.worker.daemon: false)."""
+    by_key = {s.sha256: s for s in batch}
+    jobs = [Job(key=s.sha256, path=s.stored, source=Path(s.source).name, sha256=s.sha256) for s in batch]
+    pool = _remote_pool(workers, limits, worker_limits)
+    return [(by_key[key], extraction) for key, extraction in pool.run(jobs)]
+
+
+_remote_pools: dict[tuple[int, ReadLimits, WorkerLimits], ExtractionPool] = {}
+
+
+def _remote_pool(workers: int, limits: ReadLimits, worker_limits: WorkerLimits) -> ExtractionPool:
+    """One pool per Dask worker process, kept across tasks: starting workers (spaCy, ICD-10) costs seconds."""
+    key = (workers, limits, worker_limits)
+    if key not in _remote_pools:
+        _remote_pools[key] = ExtractionPool(workers, limits, worker_limits)
+    return _remote_pools[key]
+
+
 @task(name="load-batch", persist_result=False, cache_policy=NO_CACHE)
-def load_batch(con: duckdb.DuckDBPyConnection, results: list[tuple[StagedFile, Extraction]]) -> int:
+def load_batch(con: duckdb.DuckDBPyConnection, results: Sequence[tuple[StagedFile | None, Extraction]]) -> int:
     """Write a batch's documents, pages and facts in one transaction."""
     return load.load_documents(con, [to_load_item(extraction, staged) for staged, extraction in results])
 
@@ -138,9 +161,13 @@ def ingest(
     workers: int | None = None,
     batch_size: int | None = None,
     retry_failed: bool = False,
+    dask_address: str | None = None,
 ) -> dict[str, int]:
     """Bring files or folders into the warehouse: new documents are read and extracted, known ones skipped,
-    and the published copy is replaced at the end. Returns the run's counts."""
+    and the published copy is replaced at the end. Returns the run's counts.
+
+    With `dask_address` (set by `--task-runner dask`), batches run on that Dask cluster instead of the
+    local worker pool; the flow still loads and publishes here, as the single writer."""
     logger = get_run_logger()
     settings = resolve_settings(data_dir, workers, batch_size)
     con = db.connect_writer(settings.working_db)
@@ -160,17 +187,19 @@ def ingest(
         size = settings.batch_size
         batches = [todo[i : i + size] for i in range(0, len(todo), size)]
         _report(0, len(todo))
-        if batches:
-            limits = WorkerLimits(timeout_s=settings.doc_timeout_s, memory_mb=settings.doc_memory_mb)
+        limits = WorkerLimits(timeout_s=settings.doc_timeout_s, memory_mb=settings.doc_memory_mb)
+        if batches and dask_address:
+            _extract_on_dask(con, batches, settings, limits, dask_address, counts, len(todo))
+        elif batches:
             with ExtractionPool(min(settings.workers, len(todo)), read_limits(settings), limits) as pool:
                 done = 0
                 for number, batch in enumerate(batches, start=1):
                     results = extract_batch(pool, batch, number, len(batches), done, len(todo))
                     load_batch(con, results)
                     done += len(results)
-                    counts.failed += sum(1 for _, e in results if e.status is Status.FAILED)
-                    counts.pages += sum(len(e.pages) for _, e in results)
+                    _count(counts, results)
         runs.finish_run(con, run_id, counts)
+        cases.refresh(con, settings.key(), settings.corrections_db)
         publish_task(con, settings.published_db)
     except BaseException:
         runs.finish_run(con, run_id, counts, status="failed")
@@ -178,6 +207,121 @@ def ingest(
     finally:
         con.close()
     return {"seen": counts.seen, "new": counts.new, "skipped": counts.skipped, "failed": counts.failed}
+
+
+def _count(counts: runs.RunCounts, results: Sequence[tuple[StagedFile | None, Extraction]]) -> None:
+    counts.failed += sum(1 for _, e in results if e.status is Status.FAILED)
+    counts.pages += sum(len(e.pages) for _, e in results)
+
+
+def _extract_on_dask(
+    con: duckdb.DuckDBPyConnection,
+    batches: list[list[StagedFile]],
+    settings: Settings,
+    limits: WorkerLimits,
+    address: str,
+    counts: runs.RunCounts,
+    total: int,
+) -> None:
+    from prefect_dask.task_runners import DaskTaskRunner
+
+    logger = get_run_logger()
+    per_task = max(1, min(settings.workers, 2))
+    with DaskTaskRunner(address=address) as runner:
+        futures = [
+            runner.submit(extract_batch_remote, parameters={
+                "batch": batch, "limits": read_limits(settings), "worker_limits": limits, "workers": per_task,
+            })
+            for batch in batches
+        ]  # fmt: skip
+        done = 0
+        for number, future in enumerate(futures, start=1):
+            results = future.result()
+            load_batch(con, results)
+            done += len(results)
+            _count(counts, results)
+            _report(done, total)
+            logger.info("batch %d/%d from Dask: %d documents", number, len(batches), len(results))
+
+
+@flow(name="reextract", persist_result=False, log_prints=False)
+def reextract(
+    data_dir: str | None = None, workers: int | None = None, batch_size: int | None = None, force: bool = False
+) -> dict[str, int]:
+    """Re-run classification and extraction over stored text (no file read, no OCR) for documents whose
+    extractor version differs from the current one (all documents with `force`), then publish."""
+    logger = get_run_logger()
+    settings = resolve_settings(data_dir, workers, batch_size)
+    con = db.connect_writer(settings.working_db)
+    version = extractor_version()
+    run_id = runs.start_run(con, "reextract", version)
+    counts = runs.RunCounts()
+    try:
+        stale = load.stale_documents(con, version, force)
+        counts.seen, counts.new = len(stale), len(stale)
+        logger.info("%d documents to re-extract from stored text", len(stale))
+        size = settings.batch_size
+        batches = [stale[i : i + size] for i in range(0, len(stale), size)]
+        _report(0, len(stale))
+        if batches:
+            limits = WorkerLimits(timeout_s=settings.doc_timeout_s, memory_mb=settings.doc_memory_mb)
+            with ExtractionPool(min(settings.workers, len(stale)), read_limits(settings), limits) as pool:
+                done = 0
+                for number, shas in enumerate(batches, start=1):
+                    results = reextract_batch(con, pool, shas, number, len(batches))
+                    load_batch(con, results)
+                    done += len(results)
+                    _count(counts, results)
+                    _report(done, len(stale))
+        runs.finish_run(con, run_id, counts)
+        cases.refresh(con, settings.key(), settings.corrections_db)
+        publish_task(con, settings.published_db)
+    except BaseException:
+        runs.finish_run(con, run_id, counts, status="failed")
+        raise
+    finally:
+        con.close()
+    return {"seen": counts.seen, "reextracted": counts.new, "failed": counts.failed}
+
+
+@task(name="reextract-batch", persist_result=False, cache_policy=NO_CACHE)
+def reextract_batch(
+    con: duckdb.DuckDBPyConnection, pool: ExtractionPool, shas: list[str], number: int, batches: int
+) -> list[tuple[StagedFile | None, Extraction]]:
+    """Stored pages of one batch through the worker pool."""
+    started = time.monotonic()
+    stored = load.stored_pages(con, shas)
+    names = load.source_names(con, shas)
+    jobs = [
+        Job(
+            key=sha,
+            path=Path(),
+            source=names.get(sha, sha),
+            sha256=sha,
+            media_type=media_type,
+            pages=tuple(Page(p.number, p.text, p.start, p.ocr) for p in pages),
+        )
+        for sha, (media_type, pages) in stored.items()
+    ]
+    results: list[tuple[StagedFile | None, Extraction]] = [(None, e) for _, e in pool.run(jobs)]
+    rate = len(results) / max(time.monotonic() - started, 1e-6)
+    get_run_logger().info(
+        "batch %d/%d: %d documents re-extracted, %.1f documents/s", number, batches, len(results), rate
+    )
+    return results
+
+
+@flow(name="publish", persist_result=False, log_prints=False)
+def publish(data_dir: str | None = None) -> str:
+    """Publish the working warehouse again (after corrections, say) without extracting anything."""
+    settings = resolve_settings(data_dir, None, None)
+    con = db.connect_writer(settings.working_db)
+    try:
+        cases.refresh(con, settings.key(), settings.corrections_db)
+        publish_task(con, settings.published_db)
+    finally:
+        con.close()
+    return str(settings.published_db)
 
 
 def known_documents_status(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

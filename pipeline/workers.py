@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import DocumentTimeout, DocumentTooLarge
-from pipeline.models import ErrorCode, Extraction
+from pipeline.models import ErrorCode, Extraction, Page
 from pipeline.readers import ReadLimits
 
 log = logging.getLogger(__name__)
@@ -32,12 +32,17 @@ CRASH_MESSAGE = (
 
 @dataclass(frozen=True)
 class Job:
-    """One file to extract; `key` lets the caller match results (they come back as they finish)."""
+    """One document to extract; `key` lets the caller match results (they come back as they finish).
+
+    With `pages`, the stored text is re-extracted (no file is read); otherwise the file at `path` is read.
+    """
 
     key: str
     path: Path
     source: str
     sha256: str = ""
+    pages: tuple[Page, ...] | None = None
+    media_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ def _worker_main(
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     os.environ.setdefault("LOGURU_LEVEL", "INFO")
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    from pipeline.extract import extract_document, failed
+    from pipeline.extract import extract_document, extract_pages, failed
 
     while True:
         try:
@@ -74,7 +79,10 @@ def _worker_main(
         if job is None:
             return
         try:
-            result = extract_document(job.path, read_limits, source=job.source)
+            if job.pages is not None:
+                result = extract_pages(job.source, job.sha256, job.media_type, job.pages)
+            else:
+                result = extract_document(job.path, read_limits, source=job.source)
         except MemoryError:
             result = failed(job.source, _sha(job), ErrorCode.TOO_LARGE, DocumentTooLarge.default_message)
         conn.send((job.key, result))

@@ -102,8 +102,10 @@ def connect_memory() -> duckdb.DuckDBPyConnection:
 def publish(con: duckdb.DuckDBPyConnection, published: Path) -> Path:
     """Copy the working warehouse into a new file and atomically put it in place of the published copy."""
     published.parent.mkdir(parents=True, exist_ok=True)
+    # Copies left by a publish that was killed half-way are never read; remove them.
+    for stale in published.parent.glob(f".{published.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
     tmp = published.with_name(f".{published.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
     con.execute("CHECKPOINT")
     source = con.execute("SELECT current_database()").fetchone()
     assert source is not None

@@ -208,6 +208,50 @@ _UPSERT_DOCUMENTS = f"""
     INSERT INTO documents ({", ".join(_DOC_COLUMNS)})
     SELECT {", ".join(_DOC_COLUMNS)} FROM incoming_docs
     ON CONFLICT (sha256) DO UPDATE SET
-        {", ".join(f"{c} = excluded.{c}" for c in _DOC_COLUMNS if c != "sha256")}
+        {", ".join(f"{c} = excluded.{c}" for c in _DOC_COLUMNS if c not in ("sha256", "byte_size"))},
+        byte_size = coalesce(excluded.byte_size, documents.byte_size)
 """  # noqa: S608
 _INSERT_FACTS = f"INSERT INTO facts ({', '.join(_FACT_COLUMNS)}) SELECT {', '.join(_FACT_COLUMNS)} FROM incoming_facts"  # noqa: S608
+
+
+def stale_documents(con: duckdb.DuckDBPyConnection, extractor_version: str, force: bool = False) -> list[str]:
+    """Documents with stored text whose facts were made by another extractor version (all of them if `force`)."""
+    rows = con.execute(
+        """
+        SELECT d.sha256 FROM documents d
+        WHERE (? OR d.extractor_version <> ?)
+          AND EXISTS (SELECT 1 FROM pages p WHERE p.sha256 = d.sha256)
+        ORDER BY d.sha256
+        """,
+        [force, extractor_version],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def stored_pages(con: duckdb.DuckDBPyConnection, shas: Sequence[str]) -> dict[str, tuple[str, list[PageRow]]]:
+    """sha256 -> (media_type, pages) of stored documents, pages in order."""
+    if not shas:
+        return {}
+    con.register("wanted_shas", pa.table({"sha256": list(shas)}))
+    try:
+        rows = con.execute(
+            """
+            SELECT p.sha256, d.media_type, p.page_number, p.start_offset, p.text, p.ocr
+            FROM pages p JOIN documents d USING (sha256)
+            WHERE p.sha256 IN (SELECT sha256 FROM wanted_shas)
+            ORDER BY p.sha256, p.page_number
+            """
+        ).fetchall()
+    finally:
+        con.unregister("wanted_shas")
+    result: dict[str, tuple[str, list[PageRow]]] = {}
+    for sha, media_type, number, start, text, ocr in rows:
+        result.setdefault(sha, (media_type, []))[1].append(PageRow(number, start, text, ocr))
+    return result
+
+
+def source_names(con: duckdb.DuckDBPyConnection, shas: Sequence[str]) -> dict[str, str]:
+    """sha256 -> one file name the document was seen under (for records; never logged)."""
+    rows = con.execute("SELECT sha256, min(file_name) FROM document_sources GROUP BY sha256").fetchall()
+    wanted = set(shas)
+    return {sha: name for sha, name in rows if sha in wanted}

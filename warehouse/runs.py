@@ -19,7 +19,9 @@ class RunCounts:
 
 
 def start_run(con: duckdb.DuckDBPyConnection, flow: str, extractor_version: str) -> str:
-    """Record a run as running and return its id."""
+    """Record a run as running and return its id. The flow is the only writer, so a run still marked running
+    when another starts was killed: it is marked interrupted."""
+    con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
     run_id = uuid.uuid4().hex
     con.execute(
         "INSERT INTO runs (run_id, flow, started_at, extractor_version) VALUES (?, ?, ?, ?)",
