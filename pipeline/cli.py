@@ -248,6 +248,27 @@ def dashboard(
     raise typer.Exit(subprocess.call(command, env=env, cwd=app_path.parent))
 
 
+@app.command()
+def serve(
+    inbox: Annotated[Path, typer.Argument(help="Folder to watch; files dropped here are ingested.")] = Path("inbox"),
+    every: Annotated[float, typer.Option(help="Minutes between scheduled ingests of the inbox.")] = 15.0,
+    prefect_port: Annotated[int, typer.Option(help="Port of the Prefect server started here.")] = 4200,
+) -> None:
+    """Long-running mode: a Prefect server (or PREFECT_API_URL's), a deployment that ingests INBOX on a
+    schedule, and the dashboard. Follow each run in the Prefect UI; stop everything with Ctrl+C."""
+    _quiet_frameworks()
+    from pipeline.serve import serve as run_serve
+    from warehouse.settings import load_settings
+
+    try:
+        run_serve(inbox.resolve(), load_settings(), every, prefect_port, say=err.print)
+    except KeyboardInterrupt:
+        err.print("stopped")
+    except RuntimeError as exc:
+        err.print(f"[red]{exc}[/red]: check nothing else uses the ports (MEDPAROLE_PORT, --prefect-port).")
+        raise typer.Exit(1) from None
+
+
 @app.command(name="eval")
 def evaluate(
     gold: Annotated[Path, typer.Option(help="Folder of gold label files (one JSON per document).")],
