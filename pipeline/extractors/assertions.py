@@ -56,7 +56,11 @@ _PATIENT_WORDS = {
 
 # medspaCy's default "family" rule fires on any kin word ("the child has", "her daughter's SBS"); our own
 # rules (a relative followed by has / with / died of ...) replace it.
-_IGNORED_DEFAULTS = {("FAMILY", "family")}
+# A resolved condition is a past one ("pneumonia in 2021, now resolved"), not a negated one.
+_IGNORED_DEFAULTS = {("FAMILY", "family"), ("NEGATED_EXISTENCE", "now resolved"), ("NEGATED_EXISTENCE", "resolved")}
+# These outrank any other cue; among the rest, the cue nearest the mention wins ("monitoring for possible
+# cardiomyopathy" is possible, not hypothetical), ties going by PRIORITY.
+_PERSON_CATEGORIES = ("OTHER_PERSON", "FAMILY")
 
 _HEADING = re.compile(
     r"^[ \t]*(?:[-•*▪·]\s+|\d{1,2}[.)]\s+|[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑáéíóúñü /()&.\-]{1,45}:)", re.MULTILINE
@@ -181,6 +185,16 @@ def _gap(doc, first: int, second: int, targets: set[int]) -> tuple[int, list[str
     return count, words
 
 
+def _choose(categories: dict[str, int]) -> str | None:
+    """The category of the cue that governs a mention: a person cue first, then the nearest, then PRIORITY."""
+    for category in _PERSON_CATEGORIES:
+        if category in categories:
+            return category
+    if not categories:
+        return None
+    return min(categories, key=lambda c: (categories[c], PRIORITY.index(c)))
+
+
 def assert_spans(text: str, lang: str, spans: Sequence[tuple[int, int, str]]) -> list[str]:
     """The assertion of each (start, end, label) span of `text`, in order; spans must not overlap."""
     if not spans:
@@ -205,12 +219,14 @@ def assert_spans(text: str, lang: str, spans: Sequence[tuple[int, int, str]]) ->
     terminators = [m.modifier_span for m in modifiers if m.direction.upper() == "TERMINATE"]
     results = [PRESENT] * len(spans)
     for position, ent in enumerate(doc.ents):
-        categories: set[str] = set()
+        categories: dict[str, int] = {}
         for modifier in by_target.get((ent.start, ent.end), []):
             category = modifier.category.upper()
             if category not in MAX_GAP or (category, modifier.rule.literal) in _IGNORED_DEFAULTS:
                 continue
             mod_start, mod_end = modifier.modifier_span
+            if mod_start < ent.end and ent.start < mod_end:
+                continue  # a cue inside the name itself ("sickle cell disease without crisis")
             low, high = (mod_end, ent.start) if mod_end <= ent.start else (ent.end, mod_start)
             if any(low <= t_start and t_end <= high for t_start, t_end in terminators):
                 continue
@@ -222,11 +238,10 @@ def assert_spans(text: str, lang: str, spans: Sequence[tuple[int, int, str]]) ->
                 continue
             if category == "FAMILY" and mod_end <= ent.start and _PATIENT_WORDS.intersection(words):
                 continue
-            categories.add(category)
-        for category in PRIORITY:
-            if category in categories:
-                results[index[position]] = CATEGORY_ASSERTION[category]
-                break
+            categories[category] = min(count, categories.get(category, count))
+        chosen = _choose(categories)
+        if chosen:
+            results[index[position]] = CATEGORY_ASSERTION[chosen]
     for start, end, assertion in section_assertions(text):
         for number, (s, e, _label) in enumerate(spans):
             if start <= s and e <= end and results[number] in (PRESENT, "historical"):

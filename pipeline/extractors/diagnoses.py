@@ -43,7 +43,59 @@ _BROADER = {
         "mucopolysaccharidosis type iv",
         "mucopolysaccharidosis type vi",
     ),
+    "kidney disease": (
+        "end-stage renal disease",
+        "chronic kidney disease",
+        "acute kidney injury",
+        "kidney failure",
+        "polycystic kidney disease",
+        "nephrotic syndrome",
+        "lupus nephritis",
+    ),
+    "epilepsy": ("drug-resistant epilepsy", "lennox-gastaut syndrome"),
+    "seizures": ("epilepsy", "drug-resistant epilepsy", "febrile seizures", "status epilepticus"),
+    "spinal muscular atrophy": ("spinal muscular atrophy type 1",),
+    "pulmonary hypertension": ("primary pulmonary hypertension",),
+    "beta thalassemia": ("beta thalassemia major",),
+    "respiratory failure": ("chronic respiratory failure", "acute respiratory failure"),
+    "hepatitis b": ("chronic hepatitis b",),
+    "hepatitis c": ("chronic hepatitis c",),
+    "fracture": ("femur fracture",),
+    "meningitis": ("bacterial meningitis",),
+    "tuberculosis": ("pulmonary tuberculosis",),
+    "depression": ("major depressive disorder",),
+    "thrombosis": ("deep vein thrombosis",),
+    "systemic lupus erythematosus": ("lupus nephritis",),
+    "anemia": ("aplastic anemia", "iron deficiency anemia", "sickle cell disease", "beta thalassemia major"),
 }
+_BROADER["thalassemia"] = ("beta thalassemia", "beta thalassemia major")
+# A condition whose code follows another condition of the same document ("diabetic ketoacidosis" in a child with
+# type 1 diabetes is E10.10, in type 2 E11.10; the lexicon holds ICD-10-CM's default, type 2).
+_CODE_BY_COMPANION = {
+    "diabetic ketoacidosis": (("type 1 diabetes", "E10.10"), ("type 2 diabetes", "E11.10")),
+}
+# Spina bifida codes that include hydrocephalus: a hydrocephalus mention beside them is the same condition.
+_INCLUDES = {"hydrocephalus": ("spina bifida", ("Q05.0", "Q05.1", "Q05.2", "Q05.3", "Q05.4"))}
+# A condition named in an institution's name ("MD Anderson Cancer Center", "Cystic Fibrosis Foundation").
+_INSTITUTION_AFTER = re.compile(
+    r"(?:[ \t]+(?:and|&|of|for|[A-Z][\w'’\-]*)){0,4}[ \t]+(?:Center|Centre|Institute|Foundation|Society|Association|"
+    r"Hospital|Clinic|Program|Programme|Unit|Service|Alliance|Research|Fund|Network|Department|Division)\b"
+)
+_INSTITUTION_BEFORE = re.compile(
+    r"\b(?:Fundaci[oó]n|Asociaci[oó]n|Instituto|Centro|Cl[ií]nica|Unidad|Programa|Servicio|Foundation|Society|"
+    r"Association|Institute|Center|Division|Department)\b[^\n.;,]{0,40}$"
+)
+# Extent of burns: "45% of total body surface area, 35% full-thickness" gives T31.43 (ICD-10-CM T31, by tens).
+_BURN_TOTAL = re.compile(
+    r"(\d{1,3})\s*%\s*(?:(?:of|de)\s+(?:the\s+|la\s+)?)?(?:total\s+)?(?:body\s+surface|TBSA|BSA|SCT|"
+    r"superficie\s+corporal)",
+    re.IGNORECASE,
+)
+_BURN_DEEP = re.compile(
+    r"(\d{1,3})\s*%\s*(?:(?:of|de)\s+)?(?:(?:the\s+)?(?:burns?\s+)?(?:being\s+|are\s+)?)?(?:full[\s\-]thickness|"
+    r"third[\s\-]degree|de\s+tercer\s+grado|tercer\s+grado|(?:de\s+)?espesor\s+total)",
+    re.IGNORECASE,
+)
 _CODE = re.compile(r"(?<![A-Za-z0-9])([A-TV-Z][0-9][0-9AB](?:\.[0-9A-Z]{1,4})?)(?![A-Za-z0-9])")
 _CODE_LABEL = r"(?:(?:ICD|CIE)[\s\-]*(?:10|X)?(?:[\s\-]*CM)?|c[oó]digo|code|dx)"
 _CODE_AFTER = re.compile(r"\s*[(\[,:\-–]?\s*(?:" + _CODE_LABEL + r")?\s*[:#]?\s*$", re.IGNORECASE)
@@ -171,6 +223,16 @@ def _shouting(text: str, start: int, end: int) -> bool:
     return len(words) > 2 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
 
 
+def _in_institution_name(text: str, start: int, end: int) -> bool:
+    """ "Cancer" in "MD Anderson Cancer Center": a capitalized condition followed by an institution's noun."""
+    if not text[start : start + 1].isupper():
+        return False
+    return (
+        _INSTITUTION_AFTER.match(text, end) is not None
+        or _INSTITUTION_BEFORE.search(text, max(0, start - 60), start) is not None
+    )
+
+
 def find_mentions(text: str, language: str) -> list[Mention]:
     """Every lexicon term in `text`, longest first, never overlapping."""
     return list(_find_mentions(text))
@@ -182,7 +244,7 @@ def _find_mentions(text: str) -> tuple[Mention, ...]:
     found: list[Mention] = []
     for match in name_re.finditer(fold(text)):
         entry = names.get(_key(match.group()))
-        if entry:
+        if entry and not _in_institution_name(text, match.start(), match.end()):
             found.append(Mention(match.start(), match.end(), entry.canonical, entry.icd10, entry.kind))
     taken = [(m.start, m.end) for m in found]
     for match in abbr_re.finditer(_fold_case_kept(text)):
@@ -227,10 +289,40 @@ def _with_code(text: str, mention: Mention, mentions: list[Mention]) -> Mention:
     if before and _CODE_BEFORE.match(text[before[-1].end() : mention.start]) and is_valid_code(before[-1].group(1)):
         return _printed(mention, before[-1].group(1))
     window = text[left:right]
+    if mention.canonical == "burns":
+        extent = burn_extent_code(window)
+        if extent:
+            return replace(mention, icd10=extent)
     for canonical, pattern, code in qualifiers():
         if canonical == mention.canonical and pattern.search(window):
-            return replace(mention, icd10=code)
+            return replace(mention, canonical=_named_by_code(mention.canonical, code), icd10=code)
     return mention
+
+
+def burn_extent_code(text: str) -> str | None:
+    """T31.xy from the total body surface burned (x, tens of %) and the third-degree part (y), if written."""
+    total = _BURN_TOTAL.search(text)
+    if not total:
+        return None
+    percent = min(int(total.group(1)), 100)
+    deep = _BURN_DEEP.search(text, total.end())
+    deep_percent = min(int(deep.group(1)), percent) if deep else 0
+    tens, deep_tens = min(percent // 10, 9), min(deep_percent // 10, 9)
+    return f"T31.{tens}" if tens == 0 else f"T31.{tens}{deep_tens}"
+
+
+def _named_by_code(canonical: str, code: str) -> str:
+    """The condition a code names when it is a narrower form of `canonical` ("epilepsy" + G40.919 is
+    "drug-resistant epilepsy", "chronic kidney disease" + N18.6 is "end-stage renal disease")."""
+    named = _canonical_by_code().get(code)
+    if named is None or code in _lexicon_codes(canonical) or code[:3] not in {c[:3] for c in codes_of(canonical)}:
+        return canonical
+    return named
+
+
+@functools.cache
+def _lexicon_codes(canonical: str) -> frozenset[str]:
+    return frozenset(row["icd10"] for row in load_csv("diagnoses_lexicon") if row["canonical"] == canonical)
 
 
 @functools.cache
@@ -246,9 +338,12 @@ def _canonical_by_code() -> dict[str, str]:
 def _printed(mention: Mention, code: str) -> Mention:
     """The mention under its printed code; "CKD stage 5 (N18.6)" is end-stage renal disease, as the code says."""
     icd10 = _specific(code, mention.icd10)
-    canonical = _canonical_by_code().get(icd10, mention.canonical)
-    if canonical != mention.canonical and icd10[:3] not in {c[:3] for c in codes_of(mention.canonical)}:
-        canonical = mention.canonical
+    own = codes_of(mention.canonical)
+    canonical = mention.canonical
+    if icd10 not in _lexicon_codes(mention.canonical):
+        canonical = _canonical_by_code().get(icd10, mention.canonical)
+        if canonical != mention.canonical and icd10[:3] not in {c[:3] for c in own}:
+            canonical = mention.canonical
     return replace(mention, canonical=canonical, icd10=icd10, code_given=True)
 
 
@@ -282,11 +377,27 @@ def _unify_codes(mentions: list[Mention], assertions: list[str]) -> list[Mention
     ]
 
 
+def _with_companion_codes(mentions: list[Mention], assertions: list[str]) -> list[Mention]:
+    """Codes that depend on another of the patient's conditions ("diabetic ketoacidosis" with type 1 diabetes)."""
+    patients = {m.canonical for m, a in zip(mentions, assertions, strict=True) if a not in ("family", OTHER)}
+    result: list[Mention] = []
+    for mention in mentions:
+        for companion, code in _CODE_BY_COMPANION.get(mention.canonical, ()):
+            if companion in patients and not mention.code_given:
+                mention = replace(mention, icd10=code)
+                break
+        result.append(mention)
+    return result
+
+
 def _subsumed(canonical: str, icd10: str, others: set[tuple[str, str]]) -> bool:
     """A broad name ("leukemia", "cancer") next to a narrower one with the same assertion adds nothing."""
+    including = _INCLUDES.get(canonical)
     for other, other_code in others:
         if other == canonical:
             continue
+        if including and other == including[0] and other_code in including[1]:
+            return True
         if canonical == "cancer" and other_code.startswith("C"):
             return True
         if other in _BROADER.get(canonical, ()):
@@ -311,7 +422,7 @@ def extract(ctx: TextContext) -> list[Fact]:
     if not mentions:
         return []
     assertions = assert_spans(ctx.text, ctx.language, [(m.start, m.end, LABEL) for m in mentions])
-    mentions = _unify_codes(mentions, assertions)
+    mentions = _with_companion_codes(_unify_codes(mentions, assertions), assertions)
     present = Counter(m.canonical for m, a in zip(mentions, assertions, strict=True) if a == PRESENT)
     principal = present.most_common(1)[0][0] if present else None
     by_assertion: dict[str, set[tuple[str, str]]] = {}

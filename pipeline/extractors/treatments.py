@@ -24,7 +24,19 @@ TREATMENT = "treatment"
 UNAVAILABLE = "treatment_unavailable_in_home_country"
 LABEL = "TREATMENT"
 _DROPPED = {OTHER, "family", "historical"}
-_BROADER = {"dialysis": ("hemodialysis", "peritoneal dialysis"), "immunotherapy": ("car t-cell therapy",)}
+_BROADER = {
+    "dialysis": ("hemodialysis", "peritoneal dialysis"),
+    "immunotherapy": ("car t-cell therapy",),
+    "blood transfusion": ("chronic transfusion therapy",),
+    "mechanical ventilation": ("home mechanical ventilation",),
+    "insulin therapy": ("insulin pump therapy",),
+    "skin grafting": ("burn reconstructive surgery",),
+    "reconstructive surgery": ("burn reconstructive surgery",),
+}
+# The route of another treatment ("ventilation via tracheostomy", "nutrición parenteral por catéter central").
+_ROUTE = re.compile(
+    r"\s+(?:via|through|by\s+way\s+of|by|por|mediante|a\s+trav[eé]s\s+de)\s+(?:an?\s+|una?\s+|la\s+|el\s+)?$", re.I
+)
 # A treatment after these is being imagined withdrawn ("without TPN she would..."): still the patient's.
 _WITHDRAWN = re.compile(
     r"(?:without|sin|absence of|falta de|no recibir|interruption of|interrupci[oó]n de|stopping|suspender|"
@@ -143,7 +155,8 @@ def find_treatments(text: str) -> list[tuple[int, int, str, str]]:
 
 def find_schedule(text: str, start: int, end: int, stops: list[int]) -> tuple[int, int] | None:
     """The schedule written right after (or just before) a treatment mention, within its sentence."""
-    sentence_end = re.compile(r"[.;!?](?:\s|$)|\n\s*\n|\f")
+    # A semicolon does not end it: "we have started home nursing; it is given 16 hours per day".
+    sentence_end = re.compile(r"[.!?](?:\s|$)|\n\s*\n|\f")
     limit = min([len(text), *[s for s in stops if s >= end]])
     stop = sentence_end.search(text, end, limit)
     limit = stop.start() if stop else limit
@@ -161,6 +174,11 @@ def find_schedule(text: str, start: int, end: int, stops: list[int]) -> tuple[in
     return None
 
 
+def _is_route(text: str, start: int, mentions: list[tuple[int, int, str, str]]) -> bool:
+    """Whether the mention at `start` is how an earlier treatment is given, right after it."""
+    return any(0 <= start - e <= 30 and _ROUTE.search(text[e:start]) for _s, e, _c, _k in mentions if e <= start)
+
+
 def _treatment_facts(ctx: TextContext) -> list[Fact]:
     mentions = find_treatments(ctx.text)
     if not mentions:
@@ -168,7 +186,7 @@ def _treatment_facts(ctx: TextContext) -> list[Fact]:
     assertions = assert_spans(ctx.text, ctx.language, [(s, e, LABEL) for s, e, _c, _k in mentions])
     kept: list[tuple[int, int, str, str, str]] = []
     for (start, end, canonical, kind), assertion in zip(mentions, assertions, strict=True):
-        if assertion in _DROPPED:
+        if assertion in _DROPPED or _is_route(ctx.text, start, mentions):
             continue
         if assertion == "negated":
             if not _WITHDRAWN.search(ctx.text[max(0, start - 40) : start]):
@@ -187,7 +205,7 @@ def _treatment_facts(ctx: TextContext) -> list[Fact]:
         confidence = 0.85 if assertion == "present" else 0.65
         confidence -= 0.1 if kind == "abbreviation" else 0.0
         confidence += 0.05 if schedule else 0.0
-        text = ctx.text[schedule[0] : schedule[1]] if schedule else None
+        text = " ".join(ctx.text[schedule[0] : schedule[1]].split()) if schedule else None
         if canonical in chosen:  # keep the first mention's span, add the schedule found later
             start, end = chosen[canonical].start, chosen[canonical].end
         chosen[canonical] = make_fact(ctx, TREATMENT, canonical, start, end, round(confidence, 3), schedule=text)

@@ -75,7 +75,7 @@ def test_diagnoses_section_heading_matches_its_examples_only(row: dict[str, obje
          ("acute lymphoblastic leukemia", "C91.01", "present")),
         ("Leucemia linfoblástica aguda en recaída.", "es", ("acute lymphoblastic leukemia", "C91.02", "present")),
         ("Chronic kidney disease stage 5.", "en", ("chronic kidney disease", "N18.5", "present")),
-        ("Intractable epilepsy with daily seizures.", "en", ("epilepsy", "G40.919", "present")),
+        ("Intractable epilepsy with daily seizures.", "en", ("drug-resistant epilepsy", "G40.919", "present")),
         ("Myelomeningocele with hydrocephalus.", "en", ("spina bifida", "Q05.4", "present")),
         ("Maroteaux-Lamy syndrome (MPS VI).", "en", ("mucopolysaccharidosis type vi", "E76.29", "present")),
         ("Dx: HLHS s/p Norwood.", "en", ("hypoplastic left heart syndrome", "Q23.4", "present")),
@@ -83,6 +83,23 @@ def test_diagnoses_section_heading_matches_its_examples_only(row: dict[str, obje
         ("Diabetes tipo l desde los 3 años.", "es", ("type 1 diabetes", "E10.9", "present")),
         ("Sindrome de intestino corto.", "es", ("short bowel syndrome", "K90.829", "present")),
         ("Retinoblastoma of the right eye.", "en", ("retinoblastoma", "C69.21", "present")),
+        ("Burns involving 45% of total body surface area, 35% full-thickness.", "en", ("burns", "T31.43", "present")),
+        ("Quemaduras en 45% de la superficie corporal con 35% de tercer grado.", "es", ("burns", "T31.43", "present")),
+        ("Diagnosis: lumbar myelomeningocele with hydrocephalus.", "en", ("spina bifida", "Q05.2", "present")),
+        ("Mielomeningocele lumbar con hidrocefalia.", "es", ("spina bifida", "Q05.2", "present")),
+        ("Espina bífida lumbar sin hidrocefalia.", "es", ("spina bifida", "Q05.7", "present")),
+        ("Parálisis cerebral infantil tipo cuadriparesia espástica.", "es", ("cerebral palsy", "G80.0", "present")),
+        ("Enfermedad renal crónica estadio 5 en diálisis.", "es", ("end-stage renal disease", "N18.6", "present")),
+        ("Epilepsy, refractory to three medications.", "en", ("drug-resistant epilepsy", "G40.919", "present")),
+        ("Type 1 diabetes. She had diabetic ketoacidosis in 2022.", "en", ("type 1 diabetes", "E10.9", "present")),
+        ("Type 1 diabetes. Without insulin she would develop diabetic ketoacidosis.", "en",
+         ("diabetic ketoacidosis", "E10.10", "hypothetical")),
+        ("Spinal muscular atrophy type 1 (Werdnig-Hoffmann disease).", "en",
+         ("spinal muscular atrophy type 1", "G12.0", "present")),
+        ("Transfusion-dependent beta thalassemia (D56.1).", "en", ("beta thalassemia major", "D56.1", "present")),
+        ("Su padre, de 40 años, padece hipertensión arterial.", "es", ("hypertension", "I10", "family")),
+        ("Sickle cell disease without crisis.", "en", ("sickle cell disease", "D57.1", "present")),
+        ("Negative for hepatitis B and HIV infection.", "en", ("hepatitis b", "B19.10", "negated")),
     ],
 )  # fmt: skip
 def test_diagnoses_reads_condition_and_most_specific_code(text: str, lang: str, expected: tuple[str, str, str]) -> None:
@@ -135,3 +152,35 @@ def test_diagnoses_facts_are_grounded_in_the_text() -> None:
     text = "Paciente con síndrome de intestino corto y antecedente de enterocolitis necrosante.\fPágina 2: sepsis."
     for fact in _extract(text, "es"):
         assert text[fact.start : fact.end] == fact.text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "absent"),
+    [
+        ("The University of Texas MD Anderson Cancer Center", "en", "cancer"),
+        ("Cancer and Blood Disease Institute, Phoenix", "en", "cancer"),
+        ("Referred by the Cystic Fibrosis Foundation.", "en", "cystic fibrosis"),
+        ("Fundación Mexicana de Epilepsia, A.C.", "es", "epilepsy"),
+        ("Lumbar myelomeningocele with hydrocephalus (Q05.2).", "en", "hydrocephalus"),
+        ("Systemic lupus erythematosus with lupus nephritis (M32.14).", "en", "systemic lupus erythematosus"),
+    ],
+)
+def test_diagnoses_skips_institution_names_and_conditions_a_code_includes(text: str, lang: str, absent: str) -> None:
+    assert absent not in {value for value, _code, _assertion in _triples(text, lang)}
+
+
+def test_diagnoses_still_reads_a_condition_before_an_institution_word_in_lower_case() -> None:
+    assert ("cancer", "C80.1", "present") in _triples("She has cancer center-line lesions.")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("burns of 45% TBSA, 35% full-thickness", "T31.43"),
+        ("burns covering 8% of the body surface", "T31.0"),
+        ("quemaduras del 62% de superficie corporal total, 20% de tercer grado", "T31.62"),
+        ("burns of the hands", None),
+    ],
+)
+def test_diagnoses_burn_extent_code_follows_icd10cm_t31(text: str, code: str | None) -> None:
+    assert diagnoses.burn_extent_code(text) == code
