@@ -9,8 +9,13 @@ Role (rules/dates_roles.jsonl, first rule that fits wins): a label or phrase jus
 "valid until", "fecha de egreso"), or just after it ("..., USCIS approved"); then a label in the line above (the
 boxes of a notice: "Received Date   Notice Date" over their values); then a date standing alone on its line (or
 after a place name: "Ciudad de México, a 3 de marzo de 2025") is the letter's own date, `document`; else `other`.
-Only dates written in the text become facts: "7 days from the date of this notice" is not computed. Form edition
-dates ("Form I-797C (Rev. 01/20/25)", "OMB ... Expires") are skipped: they are facts about the form, not the case.
+Phrase rules see the clause before the date across line breaks (PDF text wraps mid-sentence), so "fue
+diagnosticada con | osteogénesis imperfecta el día 26/1/2020" is a diagnosis date; a date that opens a line after a
+dangling word ("followed in our clinic since | 11/07/20") continues a sentence and is not the letter's own date.
+"Your parole will terminate 7 days from the date of this notice" is a derived termination_effective date (the
+document's date plus the days, at lower confidence) when the document carries its own date. Form edition dates
+("Form I-797C (Rev. 01/20/25)", "Form I-797C 04/01/24", "OMB ... Expires") are skipped: they are facts about the
+form, not the case.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pipeline.extractors.base import TextContext, make_fact
@@ -75,6 +80,25 @@ _LETTER_DATE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _LETTER_DATE_SUFFIX = re.compile(r"^[ \t.,]*(?:\n|\f|$)")
+_NEWLINES = re.compile(r"[ \t]*\n[ \t]*")
+_WORDS = re.compile(r"[A-Za-zÁÉÍÓÚáéíóúÑñ]{2,}")
+# A line ending in one of these words continues its sentence on the next line.
+_DANGLING = re.compile(
+    r"\b(?:since|on|from|to|until|through|between|and|in|of|at|by|desde|el|del|de|al|a|hasta|entre|y|en|d[ií]a)"
+    r"[ \t]*$",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "five": 5, "seven": 7, "ten": 10, "fourteen": 14, "thirty": 30}
+_NUMBER_WORDS |= {"uno": 1, "dos": 2, "tres": 3, "cinco": 5, "siete": 7, "diez": 10, "catorce": 14, "treinta": 30}
+_RELATIVE_TERMINATION = re.compile(
+    r"(?:terminat\w*|end|termin\w*|concluir[áa]|finalizar[áa])[^.\n]{0,40}?"
+    r"(?P<span>(?:(?P<w>[a-z]+)[ \t]*(?:\([ \t]*(?P<n>\d{1,2})[ \t]*\))?|(?P<n2>\d{1,2}))[ \t]+"
+    r"(?:calendar[ \t]+)?(?:days?|d[ií]as(?:[ \t]+naturales)?)"
+    r"[ \t]+(?:from|after|(?:a[ \t]+partir|despu[ée]s)[ \t]+de)[ \t]+(?:the[ \t]+|la[ \t]+)?"
+    r"(?:date[ \t]+of|fecha[ \t]+(?:de|del))[ \t]+(?:this|these|este|esta|la[ \t]+presente)[ \t]*"
+    r"(?:notice|letter|e-?mail|message|aviso|notificaci[óo]n|carta|correo|mensaje)?)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -246,14 +270,28 @@ def _previous_line(text: str, pos: int, max_lines: int = 2) -> tuple[int, str] |
     return None
 
 
-def _rule_fits(rule: RoleRule, ctx: TextContext, before: str | None, after: str | None, sentence: str) -> bool:
-    """Whether `rule` holds for a date; `before`/`after` None means: do not check that side (a header cell)."""
+def _rule_fits(
+    rule: RoleRule,
+    ctx: TextContext,
+    before: str | None,
+    after: str | None,
+    sentence: str,
+    prose: str | None = None,
+) -> bool:
+    """Whether `rule` holds for a date; `before`/`after` None means: do not check that side (a header cell).
+
+    `before` is the text before the date on its own line; `prose` the clause before it with line breaks as spaces.
+    """
     if rule.doc_types and ctx.doc_type.value not in rule.doc_types:
         return False
     if before is not None and after is not None:
         if rule.before is None and rule.after is None:
             return False
-        if rule.before is not None and not rule.before.search(before):
+        if (
+            rule.before is not None
+            and not rule.before.search(before)
+            and not (prose is not None and rule.before.search(prose))
+        ):
             return False
         if rule.after is not None and not rule.after.search(after):
             return False
@@ -285,10 +323,16 @@ def _role_from_header(ctx: TextContext, found: DateMatch, dates: list[DateMatch]
     line_end = text.find("\n", found.start)
     row = [d for d in dates if line_start <= d.start and (line_end < 0 or d.start < line_end)]
     blank_prefix = not text[line_start : found.start].strip()
-    if not labels or (len(labels) < 2 and not (blank_prefix and len(row) == 1)):
+    label_ends_line = bool(labels) and _label_ends_line(above[1], *labels[-1])
+    stacked = blank_prefix and not _DANGLING.search(above[1]) and label_ends_line
+    single_ok = len(row) == 1 and (stacked or _header_like(above[1]))
+    if not labels or (len(labels) < 2 and not single_ok):
         return None
     if len(row) == len(labels):
         return labels[row.index(found)][1]
+    if len(row) < len(labels):
+        # Fewer values than labels: a column was left blank, most often the priority date.
+        labels = [item for item in labels if item[1].role != "other"] or labels
     column = found.start - line_start
     return min(labels, key=lambda item: abs(item[0] - column))[1]
 
@@ -308,14 +352,65 @@ def _role(
     floor = line_start if text[line_start : found.start].strip() else _line_start(text, max(line_start - 1, 0))
     before = text[max(s_start, prev_end, floor, found.start - 160) : found.start]
     after = text[found.end : min(max(s_end, found.end), next_start, found.end + 100)]
+    prose = _NEWLINES.sub(" ", text[max(s_start, prev_end, found.start - 200) : found.start])
     for rule in _roles():
-        if _rule_fits(rule, ctx, before, after, sentence):
+        if _rule_fits(rule, ctx, before, after, sentence, prose):
             return (rule.role, rule.confidence) if rule.role != "skip" else None
-    if _LETTER_DATE_PREFIX.match(text[line_start : found.start]) and _LETTER_DATE_SUFFIX.match(text[found.end :]):
+    if (
+        _LETTER_DATE_PREFIX.match(text[line_start : found.start])
+        and _LETTER_DATE_SUFFIX.match(text[found.end :])
+        and not _continues_sentence(text, found.start)
+    ):
         # A letter's own date stands alone on its line; near the top of a page it is surer.
         page_start = text.rfind("\f", 0, found.start) + 1
         return "document", 0.8 if found.start - page_start < 1200 else 0.65
     return "other", 0.5
+
+
+def _continues_sentence(text: str, pos: int) -> bool:
+    """Whether the date at `pos` opens its line after a line that ends mid-sentence ("... since" / "desde el")."""
+    line_start = _line_start(text, pos)
+    if text[line_start:pos].strip() or line_start == 0 or text[line_start - 1] == "\f":
+        return False
+    above = text[_line_start(text, line_start - 1) : line_start - 1]
+    return bool(_DANGLING.search(above))
+
+
+def _label_ends_line(line: str, start: int, rule: RoleRule) -> bool:
+    """Whether the label at `start` is the last words of its line ("NOTICE DATE", "Date of Birth:")."""
+    match = rule.label.match(line, start) if rule.label is not None else None
+    return match is not None and not _WORDS.search(line, match.end())
+
+
+def _header_like(line: str) -> bool:
+    """A row of form labels ("Receipt Number  Case Type  Received Date"): mostly capitalized words, no sentence."""
+    words = _WORDS.findall(line)
+    if len(words) < 3 or re.search(r"[.;]\s*$", line.strip()):
+        return False
+    return bool(sum(w[0].isupper() for w in words) / len(words) >= 0.6)
+
+
+def _derived_termination(ctx: TextContext, facts: list[Fact]) -> list[Fact]:
+    """ "terminate 7 days from the date of this notice": the notice's own date plus the days (convention 3)."""
+    if any(f.attributes.get("role") == "termination_effective" for f in facts):
+        return []  # the notice writes the date itself
+    base = next((f for f in facts if f.attributes.get("role") == "document"), None)
+    if base is None:
+        return []
+    derived: list[Fact] = []
+    for match in _RELATIVE_TERMINATION.finditer(ctx.text):
+        raw = (match.group("n") or match.group("n2") or match.group("w") or "").lower()
+        days = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+        if days is None or days > 60:
+            continue
+        value = (date.fromisoformat(str(base.value)) + timedelta(days=days)).isoformat()
+        confidence = min(0.75, base.confidence)
+        derived.append(
+            make_fact(
+                ctx, "date", value, match.start("span"), match.end("span"), confidence, role="termination_effective"
+            )
+        )
+    return derived
 
 
 def extract(ctx: TextContext) -> list[Fact]:
@@ -335,4 +430,4 @@ def extract(ctx: TextContext) -> list[Fact]:
         facts.append(
             make_fact(ctx, "date", found.value, found.start, found.end, min(found.confidence, confidence), role=name)
         )
-    return facts
+    return facts + _derived_termination(ctx, facts)

@@ -124,15 +124,29 @@ def _specialty_regex() -> re.Pattern[str]:
 _BLANK_LINE = re.compile(r"\n[ \t]*\n|\f")
 
 
+_GENERIC_SPECIALTIES = {"pediatrics", "general pediatrics", "pediatria", "pediatra", "internal medicine"}
+_CREDENTIALS_ONLY = re.compile(r"^[\s,.;:A-Za-z]{0,24}$")
+
+
 def specialty_near(text: str, start: int, end: int) -> str | None:
-    """The specialty stated right after a physician's name (same paragraph, within ~3 lines)."""
+    """The specialty stated right after a physician's name (same paragraph, within ~3 lines).
+
+    A signature block may leave a blank line after "Name, MD"; an academic title lists the department first
+    ("Associate Professor of Pediatrics, Cardiology"): the more specific specialty wins.
+    """
     window = text[end : end + 220]
     blank = _BLANK_LINE.search(window)
-    if blank:
+    if blank and _CREDENTIALS_ONLY.match(window[: blank.start()]) and "\f" not in blank.group():
+        rest = window[blank.end() :]
+        second = _BLANK_LINE.search(rest)
+        window = window[: blank.start()] + "\n" + (rest[: second.start()] if second else rest)
+    elif blank:
         window = window[: blank.start()]
     window = "\n".join(window.split("\n")[:4])
-    match = _specialty_regex().search(window)
-    return match.group() if match else None
+    matches = list(_specialty_regex().finditer(window))
+    specific = [m for m in matches if fold(m.group()) not in _GENERIC_SPECIALTIES]
+    chosen = (specific or matches)[:1]
+    return chosen[0].group() if chosen else None
 
 
 def physicians(ctx: TextContext, taken: list[tuple[int, int]]) -> list[Fact]:

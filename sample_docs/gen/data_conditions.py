@@ -332,8 +332,8 @@ CONDITIONS: list[Condition] = [
         "cf",
         "cystic fibrosis",
         "E84.0",
-        ("cystic fibrosis with pulmonary manifestations", "cystic fibrosis"),
-        ("fibrosis quística con manifestaciones pulmonares", "fibrosis quística"),
+        ("cystic fibrosis with pulmonary manifestations", "cystic fibrosis with chronic lung disease"),
+        ("fibrosis quística con manifestaciones pulmonares", "fibrosis quística con afectación pulmonar"),
         "cftr",
         ("pediatric pulmonology", "neumología pediátrica"),
         True,
@@ -585,7 +585,7 @@ CONDITIONS: list[Condition] = [
     ),
     C(
         "burns",
-        "severe burns",
+        "burns",
         "T31.43",
         (
             "burns involving 45% of total body surface area, 35% full-thickness",
@@ -681,9 +681,9 @@ TREATMENTS: dict[str, Treatment] = {
     ),
     "cardiac_surgery": T(
         "cardiac surgery",
-        ("staged surgical palliation", "open-heart surgery", "complete surgical repair"),
+        ("staged single-ventricle palliation", "open-heart surgery", "complete intracardiac repair"),
         ("cirugía cardiaca", "cirugía de corazón abierto"),
-        (("Fontan completion within 6 months", "cirugía de Fontan en los próximos 6 meses"),),
+        (("within the next 6 months", "en los próximos 6 meses"),),
         (6, 24),
     ),
     "prostacyclin": T(
@@ -703,7 +703,7 @@ TREATMENTS: dict[str, Treatment] = {
     "ventilator": T(
         "home mechanical ventilation",
         ("home mechanical ventilation via tracheostomy", "ventilator support at home"),
-        ("ventilación mecánica domiciliaria", "ventilación mecánica por traqueostomía"),
+        ("ventilación mecánica domiciliaria", "ventilación mecánica domiciliaria por traqueostomía"),
         (
             ("24 hours a day", "las 24 horas del día"),
             ("during sleep, 10-12 hours nightly", "durante el sueño, 10 a 12 horas por noche"),
@@ -721,7 +721,7 @@ TREATMENTS: dict[str, Treatment] = {
         "corticosteroid therapy",
         ("daily corticosteroids", "deflazacort"),
         ("corticoesteroides", "deflazacort"),
-        (("once daily with physical therapy twice weekly", "una vez al día con terapia física dos veces por semana"),),
+        (("once daily", "una vez al día"),),
         (12, 60),
     ),
     "nusinersen": T(
@@ -834,7 +834,7 @@ OTHER: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], str]] = {
     ),
     "portal_htn": ("portal hypertension", ("portal hypertension",), ("hipertensión portal",), "K76.6"),
     "prematurity": ("prematurity", ("prematurity", "premature birth"), ("prematurez",), "P07.30"),
-    "malnutrition": ("moderate malnutrition", ("moderate malnutrition",), ("desnutrición moderada",), "E44.0"),
+    "malnutrition": ("malnutrition", ("moderate malnutrition",), ("desnutrición moderada",), "E44.0"),
     "cholestasis": ("cholestasis", ("cholestasis",), ("colestasis",), "K83.1"),
     "pneumonia": ("pneumonia", ("pneumonia",), ("neumonía",), "J18.9"),
     "febrile_seizure": ("febrile seizures", ("febrile seizures",), ("crisis febriles",), "R56.00"),
@@ -906,9 +906,14 @@ OTHER: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], str]] = {
     ),
     "ivh": ("intraventricular hemorrhage", ("intraventricular hemorrhage",), ("hemorragia intraventricular",), "P52.3"),
     "pah_p": ("pulmonary hypertension", ("pulmonary hypertension",), ("hipertensión pulmonar",), "I27.20"),
-    "shunt_failure": ("shunt malfunction", ("shunt malfunction",), ("disfunción valvular",), "T85.01XA"),
+    "shunt_failure": (
+        "shunt malfunction",
+        ("shunt malfunction",),
+        ("disfunción de la derivación ventriculoperitoneal",),
+        "T85.01XA",
+    ),
     "tethered": ("tethered cord", ("tethered cord",), ("médula anclada",), "Q06.8"),
-    "fracture": ("fracture", ("a femur fracture", "fractures"), ("fractura de fémur",), "S72.90XA"),
+    "fracture": ("femur fracture", ("a femur fracture", "fractures"), ("fractura de fémur",), "S72.90XA"),
     "cardiomyopathy_p": ("cardiomyopathy", ("cardiomyopathy",), ("miocardiopatía",), "I42.9"),
     "scoliosis": ("scoliosis", ("scoliosis",), ("escoliosis",), "M41.9"),
     "hernia": ("umbilical hernia", ("umbilical hernia",), ("hernia umbilical",), "K42.9"),
@@ -964,6 +969,34 @@ OTHER: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], str]] = {
     "hydrocephalus": ("hydrocephalus", ("obstructive hydrocephalus",), ("hidrocefalia obstructiva",), "G91.1"),
 }
 
+# Phrases written where a schedule goes that say a status or a sequence, not how often: no schedule attribute.
+NOT_SCHEDULES = frozenset(
+    {
+        "evaluation followed by listing",
+        "protocolo de trasplante",
+        "listed as status 1B",
+        "en lista de espera",
+        "followed by 100 days of close monitoring",
+        "seguido de 100 días de vigilancia estrecha",
+        "after video-EEG monitoring",
+        "previa monitorización con video-EEG",
+    }
+)
+
+# Printed forms of a treatment that name a different one (emicizumab is not factor VIII).
+FORM_TREATMENTS: dict[str, str] = {
+    "emicizumab prophylaxis": "emicizumab prophylaxis",
+    "profilaxis con emicizumab": "emicizumab prophylaxis",
+}
+
+# Printed forms that name a different condition than their entry: the gold follows what the words say
+# ("hepatitis B" alone is not chronic hepatitis B; "fractures" do not say which bone).
+FORM_CONDITIONS: dict[str, tuple[str, str]] = {
+    "intestinal failure-associated liver disease": ("intestinal failure-associated liver disease", "K76.89"),
+    "hepatitis B": ("hepatitis b", "B19.10"),
+    "fractures": ("fracture", "T14.8XXA"),
+}
+
 # Conditions of relatives (assertion "family").
 FAMILY: list[str] = [
     "t2d",
@@ -998,7 +1031,7 @@ OTHER.update(
         "breast_ca": ("breast cancer", ("breast cancer",), ("cáncer de mama",), "C50.919"),
         "migraine": ("migraine", ("migraines",), ("migraña",), "G43.909"),
         "scd_trait": ("sickle cell trait", ("sickle cell trait",), ("rasgo falciforme",), "D57.3"),
-        "tb": ("pulmonary tuberculosis", ("pulmonary tuberculosis",), ("tuberculosis pulmonar",), "A15.9"),
+        "tb": ("pulmonary tuberculosis", ("pulmonary tuberculosis",), ("tuberculosis pulmonar",), "A15.0"),
         "epi": ("epilepsy", ("epilepsy",), ("epilepsia",), "G40.909"),
         "ckd": ("chronic kidney disease", ("chronic kidney disease",), ("enfermedad renal crónica",), "N18.9"),
         "depression": ("depression", ("depression",), ("depresión",), "F32.A"),

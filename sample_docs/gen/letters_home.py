@@ -94,7 +94,7 @@ def _family(w: Writer) -> Para:
     parts: list[Seg] = [w.pick(["Antecedentes heredofamiliares: ", "Antecedentes familiares: ", "Historia familiar: "])]
     rel_es = {"mother": "madre", "father": "padre", "sister": "hermana", "brother": "hermano"}
     for i, p in enumerate(w.case.family):
-        parts += [f"{rel_es[p.relation]} de ", w.relative_age(p)]
+        parts += [f"{rel_es[p.relation]} ", w.relative_age(p)]
         if p.condition:
             parts += [
                 w.pick([" con ", " portador(a) de ", " con diagnóstico de ", ", padece "]),

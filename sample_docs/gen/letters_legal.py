@@ -27,7 +27,7 @@ def cover_letter(w: Writer, day: date, receipt: str | None) -> Doc:
     addr = w.rng.choice(USCIS_ADDRESSES)
     meta = KV(
         [
-            ("Date", [w.d(day, "filed")]),
+            ("Date", [w.d(day, "document")]),
             ("Beneficiary", [w.name()]),
             ("A-Number", [w.anum()]),
             ("Country", [w.country()]),
@@ -70,7 +70,7 @@ def cover_letter(w: Writer, day: date, receipt: str | None) -> Doc:
         ),
         para(
             "The treating physician, Dr. {doc}, confirms that the treatment {u}.",
-            doc=w.physician(c.condition.specialty[0]),
+            doc=w.physician(),  # the letter names the physician, not the specialty
             u=w.unavailable(f"is not available in {w.country_word()}"),
         ),
         Para(["Enclosures:"], "bold"),

@@ -78,6 +78,8 @@ def _intro(w: Writer, day: date, since: date) -> Para:
         ]
     )
     adjective = "a {age}" in t
+    # Only a hospital admission is an admission date; the first clinic visit ("followed since") is not.
+    since_role = "admission" if "admission to" in t else "other"
     return para(
         t,
         name=w.name(),
@@ -85,7 +87,7 @@ def _intro(w: Writer, day: date, since: date) -> Para:
         kid=kid,
         country=w.country(),
         fac=w.facility(),
-        since=w.d(since, "admission"),
+        since=w.d(since, since_role),
         dob=w.d(c.dob, "birth"),
         alias=w.facility(alias=True),
         demonym=w.country("demonym"),

@@ -13,9 +13,13 @@ USCIS_HEAD = ["Department of Homeland Security", "U.S. Citizenship and Immigrati
 
 def _address_block(w: Writer, name_span: Seg) -> list[Para]:
     street, city, state, zip_ = w.case.us_address
+    org = w.case.legal_org
     return [
         Para([name_span]),
-        Para([w.pick(["C/O ", "c/o "]) + w.case.legal_org.name.upper()]) if w.rng.random() < 0.5 else Gap(1),
+        # A represented case: the legal organisation on the address block is a fact of the notice.
+        Para([w.pick(["C/O ", "c/o "]), fact("legal_org", org.name, org.name.upper())])
+        if w.rng.random() < 0.5
+        else Gap(1),
         Para([street.upper()]),
         Para([f"{city.upper()} {state} ", distractor("zip", zip_)]),
     ]
@@ -35,7 +39,7 @@ def uscis_notice(w: Writer, dec: Decision) -> Doc:
             ("Received Date", [w.d(dec.filed, "filed")]),
             ("Priority Date", [""]),
             ("Page", ["1 of 1"]),
-            ("Notice Date", [w.d(dec.notice, "decision" if dec.kind != "receipt" else "document")]),
+            ("Notice Date", [w.d(dec.notice, "document")]),
             ("Applicant", [w.anum("plain"), " ", agency_name]),
             ("Beneficiary", [w.agency_name()]),
             (
@@ -139,7 +143,7 @@ def denial_or_rfe(w: Writer, dec: Decision) -> Doc:
     """A denial decision or a request for evidence, as a letter."""
     c = w.case
     assert dec.receipt
-    head = [Para([w.d(dec.notice, "decision" if dec.kind == "denial" else "document")]), Gap(6)]
+    head = [Para([w.d(dec.notice, "document")]), Gap(6)]
     head += _address_block(w, w.agency_name())
     head += [
         Gap(6),
@@ -267,7 +271,7 @@ def ice_cbp_letter(w: Writer, dec: Decision) -> Doc:
             Para([f"Office of Field Operations - {port} Port of Entry"], "small"),
         ]
     body = [
-        Para([w.d(dec.notice, "decision")]),
+        Para([w.d(dec.notice, "document")]),
         Gap(6),
         Para(["Name: ", w.agency_name(), "    A#: ", w.anum()], "bold"),
         Para(["Country of citizenship: ", w.country("upper"), "    Date of birth: ", w.d(c.dob, "birth")]),

@@ -278,7 +278,8 @@ class Pager:
             c.setFillColor(black)
         if self.layout == "oficio":
             c.setStrokeColor(s.accent)
-            c.rect(s.margin, self.y - 34, 40, 40, stroke=1, fill=0)
+            # The emblem sits in the right corner, clear of the left-aligned ministry and service lines.
+            c.rect(PAGE_W - s.margin - 40, self.y - 34, 40, 40, stroke=1, fill=0)
             c.setStrokeColor(black)
         for p in d.letterhead:
             self.para(p)

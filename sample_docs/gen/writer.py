@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from . import fmt
-from .data_conditions import OTHER, TREATMENTS
+from .data_conditions import FORM_CONDITIONS, FORM_TREATMENTS, NOT_SCHEDULES, OTHER, TREATMENTS
 from .data_orgs import Facility, LegalOrg
 from .data_people import COUNTRIES
 from .model import Para, Seg, Span, distractor, fact
@@ -95,6 +95,7 @@ class Writer:
         """A condition that is not the patient's present diagnosis: negated, hypothetical, historical, family..."""
         name, en, es, code = OTHER[key]
         text = self.pick(en if self.lang == "en" else es)
+        name, code = FORM_CONDITIONS.get(text, (name, code))
         return fact("diagnosis", name, text, icd10=code, assertion=assertion)
 
     def tx(self, with_schedule: bool = True) -> Span:
@@ -102,7 +103,8 @@ class Writer:
         t = TREATMENTS[self.case.treatment]
         text = self.pick(t.en if self.lang == "en" else t.es)
         sched = self.schedule() if with_schedule else None
-        return fact("treatment", t.name, text, schedule=sched)
+        sched = None if sched in NOT_SCHEDULES else sched
+        return fact("treatment", FORM_TREATMENTS.get(text, t.name), text, schedule=sched)
 
     def schedule(self) -> str:
         """The treatment schedule as written."""
@@ -211,5 +213,6 @@ class Writer:
                 [f"{person.age}-year-old", f"age {person.age}", f"{person.age} years old", f"aged {person.age}"]
             )
         else:
-            text = self.pick([f"{person.age} años", f"de {person.age} años", f"{person.age} años de edad"])
+            # Spanish callers write "madre " before it: every form reads after a kinship noun.
+            text = self.pick([f"de {person.age} años", f"de {person.age} años de edad", f"({person.age} años)"])
         return distractor("relative_age", text)

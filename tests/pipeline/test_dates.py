@@ -137,10 +137,49 @@ def test_dates_decides_role_from_context(text: str, language: str, roles: list[s
     assert [f.attributes["role"] for f in found(text, language)] == roles
 
 
-def test_dates_termination_notice_does_not_compute_relative_dates() -> None:
-    text = "Notice Date: April 11, 2025\nYour parole will terminate 7 days from the date of this notice."
-    facts = found(text)
-    assert [(f.value, f.attributes["role"]) for f in facts] == [("2025-04-11", "document")]
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Notice Date: April 11, 2025\nYour parole will terminate 7 days from the date of this notice.",
+            "en",
+            "2025-04-18",
+        ),
+        (
+            "Date: Wed, 16 Apr 2025 10:02:11 -0400\n\nYour parole will terminate seven (7) days from the date of this "
+            "notice.",
+            "en",
+            "2025-04-23",
+        ),
+        (
+            "Fecha: 11 de abril de 2025\n"
+            "Su permiso de parole terminará siete (7) días a partir de la fecha de este aviso.",
+            "es",
+            "2025-04-18",
+        ),
+    ],
+)
+def test_dates_termination_relative_to_notice_is_derived(text: str, language: str, expected: str) -> None:
+    facts = found(text, language)
+    derived = [f for f in facts if f.attributes["role"] == "termination_effective"]
+    assert [f.value for f in derived] == [expected]
+    assert derived[0].confidence <= 0.8
+    assert "days" in derived[0].text or "días" in derived[0].text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your parole will terminate 7 days from the date of this notice.",  # no notice date: nothing to add to
+        "Notice Date: April 11, 2025\n"
+        "Your parole will terminate on April 18, 2025, 7 days from the date of this notice.",
+        "Notice Date: April 11, 2025\nPlease respond within 30 days from the date of this notice.",
+    ],
+)
+def test_dates_termination_relative_date_not_derived_without_base_or_when_written(text: str) -> None:
+    derived = [f for f in found(text) if f.attributes["role"] == "termination_effective"]
+    assert len(derived) <= 1
+    assert all(f.value == "2025-04-18" and "days" not in f.text for f in derived)
 
 
 def test_dates_spanish_ingreso_is_admission_in_a_medical_letter() -> None:
