@@ -10,6 +10,8 @@ import pytest
 
 os.environ.setdefault("LOGURU_LEVEL", "INFO")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# Tests never create a key file in the home folder: a fixed test key (not a secret).
+os.environ.setdefault("MEDPAROLE_PSEUDONYM_KEY", "medparole-test-key-not-a-secret")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

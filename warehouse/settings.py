@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -43,6 +43,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MEDPAROLE_MAX_PAGES", "500", "PDFs with more pages are refused as too_large."),
     Setting("MEDPAROLE_OCR_LANGUAGES", "eng+spa", "Tesseract languages for scanned pages and photos."),
     Setting("MEDPAROLE_OCR_DPI", "300", "Resolution at which scanned PDF pages are rendered for OCR."),
+    Setting(
+        "MEDPAROLE_PSEUDONYM_KEY",
+        "",
+        "Key of the HMAC-SHA256 behind case ids and pseudonyms (hex, or text of 16+ characters). Empty: read "
+        "MEDPAROLE_KEY_FILE. Keep it secret and out of the repository, the data dir and logs.",
+    ),
+    Setting(
+        "MEDPAROLE_KEY_FILE",
+        "~/.config/medparole/pseudonym.key",
+        "File holding the pseudonym key when MEDPAROLE_PSEUDONYM_KEY is empty; created (0600, with a warning) on "
+        "first use. Back it up: with a new key, new cases get other ids.",
+    ),
     Setting("MEDPAROLE_HOST", "127.0.0.1", "Address the dashboard listens on."),
     Setting("MEDPAROLE_PORT", "8501", "Port of the dashboard (http://127.0.0.1:8501)."),
 )
@@ -65,6 +77,14 @@ class Settings:
     ocr_dpi: int
     host: str
     port: int
+    pseudonym_key: str = field(default="", repr=False)
+    key_file: Path = field(default_factory=lambda: Path(_DEFAULTS["MEDPAROLE_KEY_FILE"]).expanduser())
+
+    def key(self) -> bytes:
+        """The pseudonym key (from the environment or the key file, created on first use)."""
+        from warehouse.pseudonym import load_key
+
+        return load_key(self.pseudonym_key, self.key_file)
 
     @property
     def working_db(self) -> Path:
@@ -111,4 +131,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ocr_dpi=int(number("MEDPAROLE_OCR_DPI", int)),
         host=get("MEDPAROLE_HOST"),
         port=int(number("MEDPAROLE_PORT", int)),
+        pseudonym_key=env.get("MEDPAROLE_PSEUDONYM_KEY", ""),
+        key_file=Path(get("MEDPAROLE_KEY_FILE")).expanduser().resolve(),
     )
