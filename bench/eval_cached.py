@@ -50,7 +50,10 @@ def main() -> None:
         CACHE.parent.mkdir(parents=True, exist_ok=True)
         CACHE.write_bytes(pickle.dumps(cache))
     report = evaluation.score(gold, predictions)
-    print(f"{report.documents} documents; doc_type {report.doc_type_accuracy:.3f}; language {report.language_accuracy:.3f}")
+    print(
+        f"{report.documents} documents; doc_type {report.doc_type_accuracy:.3f}; "
+        f"language {report.language_accuracy:.3f}"
+    )
     print(f"{'field':40s} {'P':>6s} {'R':>6s} {'F1':>6s} | {'P+a':>6s} {'R+a':>6s} {'F1+a':>6s}  gold")
     for name in sorted(report.values):
         v, a = report.values[name], report.with_attributes[name]

@@ -52,3 +52,14 @@ def test_cli_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["extract", str(tmp_path / "nope.pdf")])
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_readme_documents_every_setting_and_command() -> None:
+    from warehouse.settings import SETTINGS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for setting in SETTINGS:
+        assert f"`{setting.name}`" in readme, setting.name
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__  # type: ignore[union-attr]
+        assert f"medparole {name}" in readme, name

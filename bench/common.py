@@ -1,0 +1,63 @@
+"""Shared helpers for the benchmarks: run a command while sampling the memory of its whole process tree."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PYTHON = sys.executable
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_tree_rss_mb: float
+    peak_single_rss_mb: float
+    returncode: int
+    stderr_tail: str
+
+
+def run_measured(command: list[str], env: dict[str, str] | None = None, interval_s: float = 0.25) -> Measured:
+    """Run `command`, sampling every `interval_s` the summed RSS of it and all its descendants."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    peak_tree = 0.0
+    peak_single = 0.0
+    stderr_chunks: list[bytes] = []
+
+    def drain() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            stderr_chunks.append(line)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    root = psutil.Process(process.pid)
+    while process.poll() is None:
+        try:
+            members = [root, *root.children(recursive=True)]
+            sizes = []
+            for member in members:
+                try:
+                    sizes.append(member.memory_info().rss)
+                except psutil.Error:
+                    continue
+            peak_tree = max(peak_tree, sum(sizes) / 2**20)
+            peak_single = max(peak_single, max(sizes, default=0) / 2**20)
+        except psutil.Error:
+            pass
+        time.sleep(interval_s)
+    reader.join(timeout=5)
+    tail = b"".join(stderr_chunks[-15:]).decode("utf-8", "replace")
+    return Measured(time.monotonic() - started, peak_tree, peak_single, process.returncode, tail)
