@@ -23,7 +23,6 @@ from pipeline.models import (
     Page,
     Status,
 )
-from pipeline.nlp import make_nlp
 from pipeline.readers import ReadLimits, read_document, sha256_file
 
 log = logging.getLogger(__name__)
@@ -116,14 +115,7 @@ def extract_pages(source: str, sha256: str, media_type: str, pages: tuple[Page, 
 
 def _facts(text: str, document: Document) -> tuple[list[Fact], Classification]:
     classification = classify(text)
-    nlp = make_nlp(classification.language)
-    # Token-level processing of very long texts costs memory; spaCy's own guard is 1,000,000 characters.
-    nlp.max_length = max(nlp.max_length, len(text) + 1)
-    doc = nlp.make_doc(text)
-    for name, component in nlp.pipeline:
-        if name != "medspacy_context":
-            doc = component(doc)
-    ctx = TextContext(text=text, language=classification.language, doc_type=classification.doc_type, doc=doc)
+    ctx = TextContext(text=text, language=classification.language, doc_type=classification.doc_type)
     facts: list[Fact] = []
     seen: set[tuple[str, str, int, int]] = set()
     for extractor in REGISTRY.values():

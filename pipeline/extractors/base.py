@@ -1,8 +1,9 @@
 """What every extractor receives and returns.
 
 An extractor is a function `extract(ctx: TextContext) -> list[Fact]`. It reads `ctx.text` (the whole document's
-text, pages joined by form feeds) and `ctx.doc` (the same text as a spaCy Doc with sentences), and returns facts
-whose `start`/`end` index `ctx.text`. Page numbers are filled in afterwards by the core, from the offsets.
+text, pages joined by form feeds) and, if it needs tokens, `ctx.tokens()` (the same text as a spaCy Doc with
+sentences), and returns facts whose `start`/`end` index `ctx.text`. Page numbers are filled in afterwards by the
+core, from the offsets.
 """
 
 from __future__ import annotations
@@ -18,12 +19,31 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class TextContext:
-    """One document's text, language and type, ready for the extractors."""
+    """One document's text, language and type, ready for the extractors.
+
+    `doc` is a spaCy Doc of the text when the caller already has one; extractors that need tokens call
+    `tokens()`, which builds it once on demand (most rules work on the text, and tokenizing costs time).
+    """
 
     text: str
     language: str
     doc_type: DocType
-    doc: Doc
+    doc: Doc | None = None
+
+    def tokens(self) -> Doc:
+        """The spaCy Doc of the text (with sentences), built on first use."""
+        if self.doc is None:
+            from pipeline.nlp import make_nlp
+
+            nlp = make_nlp(self.language)
+            nlp.max_length = max(nlp.max_length, len(self.text) + 1)
+            doc = nlp.make_doc(self.text)
+            for name, component in nlp.pipeline:
+                if name != "medspacy_context":
+                    doc = component(doc)
+            object.__setattr__(self, "doc", doc)
+        assert self.doc is not None
+        return self.doc
 
 
 class Extractor(Protocol):
