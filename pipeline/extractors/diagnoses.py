@@ -207,10 +207,10 @@ def codes_of(canonical: str) -> frozenset[str]:
 
 @functools.cache
 def is_valid_code(code: str) -> bool:
-    """Whether `code` is an ICD-10-CM code (chapter, block, category or leaf)."""
-    import simple_icd_10_cm as icd  # loads its tables: only when a code is printed
+    """Whether `code` is an ICD-10-CM code (chapter, block, category or leaf), as the text prints it."""
+    from pipeline import icd10
 
-    return bool(icd.is_valid_item(code))
+    return icd10.is_valid(code) if code == code.upper() else False
 
 
 def _shouting(text: str, start: int, end: int) -> bool:
