@@ -125,8 +125,8 @@ def _line_starts(text: str) -> list[int]:
 
 
 @functools.lru_cache(maxsize=2)
-def _prepared(text: str, lang: str) -> tuple[Any, Any, tuple[Any, ...]]:
-    """(doc, ConText component, ConText cue matches) of a text: built once, shared by the clinical extractors."""
+def _prepared(text: str, lang: str) -> tuple[Any, Any, dict[int, tuple[Any, ...]]]:
+    """(doc, ConText component, cue-match cache) of a text: built once, shared by the clinical extractors."""
     nlp = make_nlp(lang)
     nlp.max_length = max(nlp.max_length, len(text) + 1)
     # Line breaks become spaces (same length, so offsets hold): ConText patterns must match across a wrapped
@@ -141,9 +141,41 @@ def _prepared(text: str, lang: str) -> tuple[Any, Any, tuple[Any, ...]]:
         if token is not None and token.i > 0:
             token.is_sent_start = True
     context = nlp.get_pipe("medspacy_context")
+    return doc, context, {}
+
+
+def _cue_matches(doc: Any, context: Any, cache: dict[int, tuple[Any, ...]], ents: Sequence[Any]) -> tuple[Any, ...]:
+    """ConText's cue matches in the sentences that hold a mention, each sentence matched once per text.
+
+    A cue's scope ends at its sentence, so cues elsewhere cannot reach a target; spaCy's token Matcher costs
+    time per token and pattern, and a letter's mentions sit in a few of its sentences. Phrase and regex cues
+    are cheap and are matched over the whole text (key -1)."""
     matcher = getattr(context, "_ConText__matcher", None)
-    matches = tuple(matcher(doc)) if matcher is not None else ()
-    return doc, context, matches
+    if matcher is None:
+        return ()
+    token_matcher = getattr(matcher, "_MedspacyMatcher__matcher", None)
+    phrase_matcher = getattr(matcher, "_MedspacyMatcher__phrase_matcher", None)
+    regex_matcher = getattr(matcher, "_MedspacyMatcher__regex_matcher", None)
+    if token_matcher is None or phrase_matcher is None or regex_matcher is None:
+        if -2 not in cache:  # another medspaCy version: match the whole text as documented
+            cache[-2] = tuple(matcher(doc))
+        return cache[-2]
+    if -1 not in cache:
+        cache[-1] = tuple(phrase_matcher(doc)) + tuple(regex_matcher(doc))
+    found: list[Any] = []
+    for sentence in sorted({ent.sent.start: ent.sent for ent in ents}.values(), key=lambda s: s.start):
+        if sentence.start not in cache:
+            # On a Span, spaCy's Matcher answers with offsets into the span.
+            cache[sentence.start] = tuple(
+                (match_id, start + sentence.start, end + sentence.start)
+                for match_id, start, end in token_matcher(sentence)
+            )
+        found.extend(cache[sentence.start])
+    # medspaCy's order (token, phrase, regex) decides which of two equal overlapping cues pruning keeps.
+    found.extend(cache[-1])
+    from medspacy.common.util import prune_overlapping_matches
+
+    return tuple(prune_overlapping_matches(found)) if getattr(matcher, "_prune", True) else tuple(found)
 
 
 def _edges(doc: Any, context: Any, matches: tuple[Any, ...]) -> tuple[list[Any], list[tuple[Any, Any]]]:
@@ -199,7 +231,7 @@ def assert_spans(text: str, lang: str, spans: Sequence[tuple[int, int, str]]) ->
     """The assertion of each (start, end, label) span of `text`, in order; spans must not overlap."""
     if not spans:
         return []
-    doc, context, matches = _prepared(text, lang)
+    doc, context, cache = _prepared(text, lang)
     ents: list[Any] = []
     index: dict[int, int] = {}
     for number, (start, end, label) in enumerate(spans):
@@ -209,7 +241,7 @@ def assert_spans(text: str, lang: str, spans: Sequence[tuple[int, int, str]]) ->
         index[len(ents)] = number
         ents.append(span)
     doc.ents = ents
-    modifiers, edges = _edges(doc, context, matches)
+    modifiers, edges = _edges(doc, context, _cue_matches(doc, context, cache, ents))
     by_target: dict[tuple[int, int], list[Any]] = {}
     for target, modifier in edges:
         by_target.setdefault((target.start, target.end), []).append(modifier)
