@@ -6,8 +6,9 @@ facts) and logs carry counts, never names, identifiers or file names.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -170,11 +171,7 @@ def ingest(
     local worker pool; the flow still loads and publishes here, as the single writer."""
     logger = get_run_logger()
     settings = resolve_settings(data_dir, workers, batch_size)
-    con = db.connect_writer(settings.working_db)
-    version = extractor_version()
-    run_id = runs.start_run(con, "ingest", version)
-    counts = runs.RunCounts()
-    try:
+    with _ledgered_run(settings, "ingest") as (con, counts):
         staged = stage_files([Path(p) for p in paths], settings.store_dir)
         load.record_sources(con, [(s.sha256, s.source) for s in staged])
         known = known_documents_status(con)
@@ -198,6 +195,18 @@ def ingest(
                     load_batch(con, results)
                     done += len(results)
                     _count(counts, results)
+    return {"seen": counts.seen, "new": counts.new, "skipped": counts.skipped, "failed": counts.failed}
+
+
+@contextlib.contextmanager
+def _ledgered_run(settings: Settings, flow_name: str) -> Iterator[tuple[duckdb.DuckDBPyConnection, runs.RunCounts]]:
+    """The writer connection and the run's counts; on success the run is recorded, cases are linked,
+    corrections applied and the warehouse published; on any failure the run is recorded as failed."""
+    con = db.connect_writer(settings.working_db)
+    counts = runs.RunCounts()
+    run_id = runs.start_run(con, flow_name, extractor_version())
+    try:
+        yield con, counts
         runs.finish_run(con, run_id, counts)
         cases.refresh(con, settings.key(), settings.corrections_db)
         publish_task(con, settings.published_db)
@@ -206,7 +215,6 @@ def ingest(
         raise
     finally:
         con.close()
-    return {"seen": counts.seen, "new": counts.new, "skipped": counts.skipped, "failed": counts.failed}
 
 
 def _count(counts: runs.RunCounts, results: Sequence[tuple[StagedFile | None, Extraction]]) -> None:
@@ -252,12 +260,8 @@ def reextract(
     extractor version differs from the current one (all documents with `force`), then publish."""
     logger = get_run_logger()
     settings = resolve_settings(data_dir, workers, batch_size)
-    con = db.connect_writer(settings.working_db)
-    version = extractor_version()
-    run_id = runs.start_run(con, "reextract", version)
-    counts = runs.RunCounts()
-    try:
-        stale = load.stale_documents(con, version, force)
+    with _ledgered_run(settings, "reextract") as (con, counts):
+        stale = load.stale_documents(con, extractor_version(), force)
         counts.seen, counts.new = len(stale), len(stale)
         logger.info("%d documents to re-extract from stored text", len(stale))
         size = settings.batch_size
@@ -273,14 +277,6 @@ def reextract(
                     done += len(results)
                     _count(counts, results)
                     _report(done, len(stale))
-        runs.finish_run(con, run_id, counts)
-        cases.refresh(con, settings.key(), settings.corrections_db)
-        publish_task(con, settings.published_db)
-    except BaseException:
-        runs.finish_run(con, run_id, counts, status="failed")
-        raise
-    finally:
-        con.close()
     return {"seen": counts.seen, "reextracted": counts.new, "failed": counts.failed}
 
 
