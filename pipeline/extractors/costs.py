@@ -10,7 +10,15 @@ dólares), then the document's own markers, then Mexican context (MXN), else USD
 
 Period: a period word right after the amount ("per month", "al mes") or, before it, one that qualifies a cost
 ("monthly cost of", "costo anual") or labels a table row ("Home parenteral nutrition (monthly)"), or a table's column
-header. Category: the most specific category word nearest the amount in its clause, else `other`.
+header. Category: the most specific category word nearest the amount in its clause (after the last contrast:
+"$11,000 for home care versus $4,700 per day in hospital"), else `other`. Categories say what the text says the
+money is for: home_care is care given at home (home nursing, home infusion, HPN), treatment is clinical services
+(dialysis sessions, chemotherapy, surgery, clinic visits, laboratory tests, physician fees), medication, inpatient,
+transport; `other` is a cost whose text names none of them or something outside them (supplies whose setting is not
+stated, a grand total over several categories, an amount with no stated purpose).
+
+Units: a table row (tabs, pipes, wide gaps); a row whose columns PDF text flattened to single spaces, recognised by
+the amount closing an item line ("Transport to clinic weekly $400/week" before the next item); else the sentence.
 
 monthly_usd convention: only for USD with a known recurring period; monthly = amount, daily x 30, weekly x 52 / 12,
 annual / 12; one_time and unspecified get none.
@@ -32,13 +40,25 @@ from pipeline.models import Fact
 from pipeline.rules import load_csv
 
 MONTHLY_FACTOR = {"monthly": 1.0, "daily": 30.0, "weekly": 52 / 12, "annual": 1 / 12}
-_NUMBER = r"\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+# OCR often puts a space after a thousands or decimal separator ("$6, 200", "$99, 000. 00"); a space is allowed
+# there only, never between digit groups without a separator.
+_NUMBER = r"\d{1,3}(?:[,.] ?\d{3})+(?:[.,] ?\d{1,2}(?!\d))?|\d+(?:[.,]\d{1,2})?"
 _MULTIPLIER = r"MM(?!\w)|M(?![.\w])|[Kk](?!\w)|millions?|millones|mill[oó]n|thousand|mil(?![a-záéíóúñ])"
 _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "mil": 1e3, "m": 1e6, "mm": 1e6}
 _BREAK = re.compile(
     r";|\s(?:and|y|while|whereas|compared|versus|vs\.?|mientras|frente|en\s+comparaci[óo]n|but|pero|plus|or|o)\b",
     re.IGNORECASE,
 )
+# A contrast before an amount starts a new clause: in "$11,000 for her home care versus $4,700 per day in hospital"
+# the second amount's category comes after "versus", not before it ("and" does not cut: "nursing and supplies").
+_CONTRAST = re.compile(
+    r";|\b(?:while|whereas|compared|versus|vs\.?|mientras|frente|en\s+comparaci[óo]n|but|pero|instead|en\s+cambio)\b",
+    re.IGNORECASE,
+)
+# An item line starts with a capital, a digit or a bullet; the next item (or a blank line, or the end) follows it.
+_ROW_START = re.compile(r"[ \t]*(?:[A-ZÁÉÍÓÚÑ0-9•*\-–]|\()")
+_ROW_NEXT = re.compile(r"[ \t]*[.:;]?[ \t]*(?:\n[ \t]*(?:[A-ZÁÉÍÓÚÑ0-9•*\-–(]|\n)|$)")
+_ICD_LIKE = re.compile(r"\d{2}\.\d{1,4}")
 _COST_WORDS = (
     r"(?:cost|costs|price|rate|charge|charges|expense|expenses|bill|estimate|budget|costo|costos|coste|precio|"
     r"gasto|gastos|tarifa|presupuesto)"
@@ -103,7 +123,7 @@ def _amount_pattern() -> re.Pattern[str]:
     pre, suf = _alternation(list(prefix)), _alternation(list(suffix))
     tail = r"(?![\wÁ-úñ])"
     return re.compile(
-        rf"(?P<pre>{pre})[ \t]?(?P<num>{_NUMBER})(?![\d%])(?:[ \t]?(?P<mult>{_MULTIPLIER}))?"
+        rf"(?P<pre>{pre})(?:(?<=[A-Za-z])\.)?[ \t]?(?P<num>{_NUMBER})(?![\d%])(?:[ \t]?(?P<mult>{_MULTIPLIER}))?"
         rf"(?:[ \t]*(?:de[ \t]+)?(?P<suf>(?i:{suf}){tail}))?"
         rf"|(?<![\w.,$])(?P<num2>{_NUMBER})(?:[ \t]?(?P<mult2>{_MULTIPLIER}))?"
         rf"[ \t]*(?:de[ \t]+)?(?P<suf2>(?i:{suf}){tail})"
@@ -122,7 +142,8 @@ def _lookup(table: dict[str, tuple[str, int]], found: str) -> tuple[str, int]:
 
 
 def parse_number(raw: str) -> float:
-    """'15,000.00' -> 15000.0, '15.000,00' -> 15000.0, '1,5' -> 1.5, '2.400.000' -> 2400000.0."""
+    """'15,000.00' -> 15000.0, '15.000,00' -> 15000.0, '1,5' -> 1.5, '2.400.000' -> 2400000.0, '6, 200' -> 6200.0."""
+    raw = raw.replace(" ", "")
     if "," in raw and "." in raw:
         decimal = "," if raw.rfind(",") > raw.rfind(".") else "."
         thousands = "." if decimal == "," else ","
@@ -161,6 +182,22 @@ def _dollar_currency(text: str, pos: int, language: str) -> tuple[str, bool]:
     return ("MXN", False) if _PESO_CONTEXT.search(text) else ("USD", False)
 
 
+def _letter_amount(text: str, match: re.Match[str]) -> bool:
+    """Whether a single-letter marker (Q, L) stands before an amount rather than a code or a label.
+
+    An amount is formatted ("Q 5,000.00", "L 162,000") or followed by a period word ("Q 370 por día");
+    a letter glued to two digits and a decimal ("Q79.3", "(ICD-10 Q05.2)") is an ICD-10 code.
+    """
+    num = match.group("num")
+    glued = match.group("pre")[-1].isalpha()
+    if glued and _ICD_LIKE.fullmatch(num):
+        return False
+    if re.search(r"[,.]", num):
+        return True
+    pattern, _ = _lexicon("costs_periods", "period")
+    return bool(pattern.match(text, match.end() + len(text[match.end() :]) - len(text[match.end() :].lstrip(" \t"))))
+
+
 def find_amounts(text: str, language: str) -> list[Amount]:
     """Every money amount with a currency marker; bare numbers are never costs."""
     prefix, suffix = _currencies()
@@ -172,8 +209,8 @@ def find_amounts(text: str, language: str) -> list[Amount]:
         if value <= 0:
             continue
         pre_currency = prefix.get(re.sub(r"\s+", " ", marker_pre)) if marker_pre else None
-        if pre_currency in ("GTQ", "HNL") and len(marker_pre.strip(". ")) <= 1 and not re.search(r"[,.]", num):
-            continue  # "Q4", "L 5": single-letter markers need a formatted amount
+        if pre_currency in ("GTQ", "HNL") and len(marker_pre.strip(". ")) <= 1 and not _letter_amount(text, match):
+            continue  # "Q4", "L 5", "Q79.3" (an ICD-10 code): a single letter is a currency only before a real amount
         if marker_suf:
             currency, sure = suffix[re.sub(r"\s+", " ", marker_suf.lower())], True
             if currency == "$":
@@ -186,15 +223,36 @@ def find_amounts(text: str, language: str) -> list[Amount]:
     return amounts
 
 
-def _unit(text: str, pos: int) -> tuple[int, int, bool]:
-    """The clause an amount belongs to: its line in a table, its sentence in prose."""
+def _unit(text: str, amount: Amount) -> tuple[int, int, str]:
+    """The clause an amount belongs to and its kind: its line in a table or a flattened row, else its sentence."""
+    pos = amount.start
     line_start = text.rfind("\n", 0, pos) + 1
     line_end = text.find("\n", pos)
     line_end = len(text) if line_end < 0 else line_end
     if _TABLE_ROW.search(text[line_start:line_end]):
-        return line_start, line_end, True
+        return line_start, line_end, "table"
+    if _closes_row(text, amount, line_start):
+        return line_start, line_end, "row"
     start, end = clause_bounds(text, pos, reach=200)
-    return start, end, False
+    if end < amount.end:  # a dot inside the amount ("$99, 000. 00" read by OCR) is no sentence end
+        end = clause_bounds(text, amount.end, reach=200)[1]
+    return start, end, "prose"
+
+
+def _closes_row(text: str, amount: Amount, line_start: int) -> bool:
+    """Whether the amount ends a line that reads as one item: "Transport to clinic weekly $400/week" then a new line.
+
+    PDF text often flattens a table's columns to single spaces; such a row is recognised by the amount (and its
+    period words) closing the line, the line starting like an item and the next line starting a new one.
+    """
+    label = text[line_start : amount.start]
+    if not _ROW_START.match(label) or not re.search(r"[A-Za-zÁ-úñ]{3}", label):
+        return False  # a wrapped sentence's next line may start with the amount itself
+    rest = text[amount.end :].lstrip(" \t")
+    period = _lexicon("costs_periods", "period")[0].match(rest)
+    if period:
+        rest = rest[period.end() :]
+    return bool(_ROW_NEXT.match(rest))
 
 
 def _cut(after: str) -> str:
@@ -254,16 +312,20 @@ def _is_distractor(before: str, after: str) -> bool:
 def _read_amount(text: str, amounts: list[Amount], index: int) -> tuple[str | None, str | None] | None:
     """(period, category) of one amount from its clause, or None for an amount that is not a cost."""
     amount = amounts[index]
-    unit_start, unit_end, table = _unit(text, amount.start)
+    unit_start, unit_end, kind = _unit(text, amount)
+    table = kind == "table"
     prev_end = amounts[index - 1].end if index else 0
     next_start = amounts[index + 1].start if index + 1 < len(amounts) else len(text)
     before = text[max(unit_start, prev_end, amount.start - 120) : amount.start]
+    contrast = list(_CONTRAST.finditer(before))
+    if contrast:
+        before = before[contrast[-1].end() :]
     after = text[amount.end : max(amount.end, min(unit_end, next_start, amount.end + 100))]
     if _is_distractor(before, after):
         return None
     period = _period(before, after, table)
     category = _category(before, _cut(after))
-    if table and (period is None or category is None):
+    if kind == "table" and (period is None or category is None):
         header = _header_cell(text, amount, unit_start, amounts)
         period = period or _period(header, "", True)
         category = category or _category(header, "")

@@ -29,6 +29,7 @@ from pipeline.rules import load_csv, load_jsonl
 
 OUTCOME_PRIORITY = ("terminated", "extended", "denied", "rfe", "granted", "pending")
 HEADER_CHARS = 700
+RECEIVED_ONLY = 0.6  # pending outcomes below this confidence ("USCIS received ...") yield to any other outcome
 _UNITS = (
     r"(?P<unit>months?|mos?\.?|years?|yrs?\.?|days?|weeks?|meses|mes|a[ñn]os?|d[ií]as?|semanas?)"
     r"(?![\w-])(?!\s+(?:old|de\s+edad))"
@@ -124,6 +125,9 @@ def _outcome_facts(ctx: TextContext, candidates: list[Candidate]) -> list[Candid
     if ctx.doc_type == DocType.PAROLE_DECISION:
         top = min(candidates, key=lambda c: (OUTCOME_PRIORITY.index(c.value), -c.confidence, c.start))
         return [top]
+    # "USCIS received the request" says the request was pending once; beside any other outcome it is history.
+    if any(c.value != "pending" for c in candidates):
+        candidates = [c for c in candidates if c.value != "pending" or c.confidence >= RECEIVED_ONLY]
     chosen: dict[str, Candidate] = {}
     for candidate in candidates:
         held = chosen.get(candidate.value)

@@ -45,19 +45,26 @@ _WITHDRAWN = re.compile(
 )
 _HOME_EN = (
     r"(?:(?:his|her|their|the\s+patient's|the\s+child's|the\s+family's|our)\s+(?:home\s+|native\s+)?country"
-    r"(?:\s+of\s+origin)?|(?:his|her|their)\s+homeland|(?:the|his|her|their)\s+country\s+of\s+origin)"
+    r"(?:\s+of\s+origin)?|(?:his|her|their)\s+homeland|(?:the|his|her|their)\s+country\s+of\s+origin|"
+    r"the\s+(?:country's\s+)?(?:public|national)\s+health(?:\s*care)?\s+system)"
 )
 _HOME_ES = (
     r"(?:nuestro\s+pa[ií]s|el\s+pa[ií]s|este\s+pa[ií]s|su\s+pa[ií]s(?:\s+de\s+origen)?|nuestro\s+medio|"
     r"esta\s+instituci[oó]n|este\s+hospital|nuestra\s+instituci[oó]n|nuestro\s+hospital|esta\s+unidad|"
-    r"nuestra\s+unidad|la\s+red\s+(?:hospitalaria|p[uú]blica)\s+nacional)"
+    r"nuestra\s+unidad|la\s+red\s+(?:hospitalaria|p[uú]blica)\s+nacional|"
+    # "el sistema de salud público del país", "el sistema nacional de salud": the country's own health system
+    r"el\s+sistema\s+(?:nacional\s+|p[uú]blico\s+)?(?:de\s+salud|sanitario)(?:\s+p[uú]blico)?"
+    r"(?:\s+(?:del|de\s+nuestro|de\s+este)\s+pa[ií]s)?)"
 )
 # Only sentences with one of these stems can state (un)availability: the rules run on those alone (speed).
 _CUE = re.compile(
     r"avail|disponib|provid|offer|ofrec|exist|lack|carec|cuent|contamos|dispon|realiz|brind|posib|factib|"
-    r"program|able|cannot|can't|could not|does not|doesn't|do not|did not|no hay|tien|proporcion|access",
+    r"program|able|cannot|can't|could not|does not|doesn't|do not|did not|no hay|tien|proporcion|access|"
+    r"there (?:is|are) no",
     re.IGNORECASE,
 )
+# Streets are named after cities and countries ("Avenida Caracas No. 1-65, Bogotá"): such a name is an address.
+_STREET = re.compile(r"\b(?:avenida|av|calle|boulevard|blvd|bulevar|colonia|col|paseo|calzada|avenue|street)\.?\s+$")
 # A sentence, with wrapped lines kept together; paragraphs and page breaks end it.
 _SENTENCE_CHUNK = re.compile(r"(?:[^.!?\n\f]|\n(?![ \t]*\n))+[.!?]*")
 _NEGATED_BEFORE = re.compile(r"\b(?:no|not|n't|only|solo|sólo|únicamente)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
@@ -94,11 +101,21 @@ def _key(text: str) -> str:
 
 @functools.cache
 def countries() -> tuple[dict[str, str], str]:
-    """(alpha-2 by folded name, regex alternation of names) of rules/treatments_countries.csv."""
-    rows = load_csv("treatments_countries")
+    """(alpha-2 by folded name, regex alternation of names) of the countries in rules/treatments_countries.csv."""
+    rows = [r for r in load_csv("treatments_countries") if r["kind"] == "country"]
     by_name = {_key(fold(r["term"])): r["alpha2"] for r in rows}
     names = sorted((r["term"] for r in rows), key=len, reverse=True)
     return by_name, "(?P<country>" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) + ")"
+
+
+@functools.cache
+def _country_clues() -> tuple[dict[str, str], re.Pattern[str]]:
+    """Country names, cities and national institutions (IMSS, Tegucigalpa) that tell a letter's country."""
+    rows = load_csv("treatments_countries")
+    by_term = {_key(fold(r["term"])): r["alpha2"] for r in rows}
+    terms = sorted((fold(r["term"]) for r in rows), key=len, reverse=True)
+    alternation = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in terms)
+    return by_term, re.compile(r"(?<![a-z])(?:" + alternation + r")(?![a-z])", re.IGNORECASE)
 
 
 @functools.cache
@@ -213,12 +230,21 @@ def _treatment_facts(ctx: TextContext) -> list[Fact]:
 
 
 def _home_country(text: str) -> str | None:
-    """The one non-US country a document names, if exactly one."""
-    by_name, alternation = countries()
-    found = {by_name.get(_key(fold(m.group()))) for m in re.finditer(alternation, text)}
-    found.discard("US")
-    found.discard(None)
-    return found.pop() if len(found) == 1 else None  # type: ignore[return-value]
+    """The country a document speaks from: the one non-US country it names, in any case ("SECRETARÍA DE SALUD DE
+    HONDURAS"), or whose cities and institutions it names ("Managua", "IMSS"); where several, the one in the
+    letterhead (the first 500 characters) if only one is there."""
+    by_term, pattern = _country_clues()
+    folded = fold(text)
+    found = [
+        (m.start(), by_term.get(_key(m.group().lower())))
+        for m in pattern.finditer(folded)
+        if not _STREET.search(folded, max(0, m.start() - 12), m.start())
+    ]
+    codes = {code for _pos, code in found if code and code != "US"}
+    if len(codes) == 1:
+        return codes.pop()
+    header = {code for pos, code in found if code and code != "US" and pos < 500}
+    return header.pop() if len(header) == 1 else None
 
 
 def _unavailable_facts(ctx: TextContext) -> list[Fact]:
@@ -231,6 +257,9 @@ def _unavailable_facts(ctx: TextContext) -> list[Fact]:
         for start, end in chunks
         for match in rule.pattern.finditer(ctx.text, start, end)
     ]
+    # Where statements overlap, the one that names the country wins ("en Colombia no se cuenta con este tratamiento"
+    # over its tail "no se cuenta con este").
+    matches.sort(key=lambda pair: pair[1].groupdict().get("country") is None)
     for rule, match in matches:
         if not rule.value and _NEGATED_BEFORE.search(ctx.text[max(0, match.start() - 25) : match.start()]):
             continue

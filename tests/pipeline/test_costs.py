@@ -75,6 +75,98 @@ def test_costs_reads_tables(text: str) -> None:
     assert summary(text) == [(15000, "USD", "monthly", "home_care"), (450000, "USD", "monthly", "inpatient")]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Service Period Estimated cost\n"
+            "Dialysis sessions monthly USD 5,000/month\n"
+            "Nephrology clinic and labs monthly $1,800 per month\n"
+            "Medications monthly $1,500 per month\n"
+            "Inpatient room and board daily $5,400.00 a day\n"
+            "Transport to clinic weekly $400/week\n"
+            "Home care estimate (all services): USD 9,000/month.",
+            [
+                (5000, "USD", "monthly", "treatment"),
+                (1800, "USD", "monthly", "treatment"),
+                (1500, "USD", "monthly", "medication"),
+                (5400, "USD", "daily", "inpatient"),
+                (400, "USD", "weekly", "transport"),
+                (9000, "USD", "monthly", "home_care"),
+            ],
+        ),
+        (
+            "Private duty nursing monthly $11,000 a month\nMedical supplies monthly US$4,000 monthly\n"
+            "Specialty drug infusions monthly $3,900.00 per month",
+            [(11000, "USD", "monthly", "home_care"), (4000, "USD", "monthly", "other"),
+             (3900, "USD", "monthly", "medication")],
+        ),
+    ],
+)  # fmt: skip
+def test_costs_reads_rows_of_a_table_flattened_to_single_spaces(text: str, expected: list[tuple[object, ...]]) -> None:
+    assert summary(text) == expected
+
+
+def test_costs_reads_rows_of_a_spanish_quote() -> None:
+    text = (
+        "Concepto Periodo Importe\n"
+        "Medicamentos e insumos mensual $51,000.00 M.N. mensuales\n"
+        "Honorarios médicos mensual MXN $20,400.00 mensuales\n"
+        "Hospitalización (día cama) diario MXN $1,020.00 por día\n"
+        "Total mensual aproximado: MXN $102,000.00 mensuales."
+    )
+    assert summary(text, "es") == [
+        (51000, "MXN", "monthly", "medication"),
+        (20400, "MXN", "monthly", "treatment"),
+        (1020, "MXN", "daily", "inpatient"),
+        (102000, "MXN", "monthly", "other"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Our counselors estimate USD 11,000 per month for her home care\nversus $4,700 per day in hospital.", "en",
+         [(11000, "USD", "monthly", "home_care"), (4700, "USD", "daily", "inpatient")]),
+        ("Home-based treatment runs $7,000 per month, far below the inpatient rate of\nUSD 5,500 per diem.", "en",
+         [(7000, "USD", "monthly", "home_care"), (5500, "USD", "daily", "inpatient")]),
+        ("La nutrición parenteral domiciliaria cuesta $85,000 M.N. mensuales, frente a $12,000 M.N. diarios de "
+         "hospitalización.", "es", [(85000, "MXN", "monthly", "home_care"), (12000, "MXN", "daily", "inpatient")]),
+        ("Home nursing and supplies cost $5,000 per month.", "en", [(5000, "USD", "monthly", "home_care")]),
+    ],
+)  # fmt: skip
+def test_costs_contrast_starts_a_new_clause(text: str, language: str, expected: list[tuple[object, ...]]) -> None:
+    assert summary(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("In hospital, the daily charge is $6, 200 per diem.", "en", [(6200, "USD", "daily", "inpatient")]),
+        ("A one-time estimate for the surgical phase is USD 595, 000.", "en",
+         [(595000, "USD", "one_time", "treatment")]),
+        ("En el sector privado el tratamiento tiene un costo de $99, 000. 00 M.N. cada mes.", "es",
+         [(99000, "MXN", "monthly", "treatment")]),
+        ("inpatient care is billed at about USD. 7,400 daily.", "en", [(7400, "USD", "daily", "inpatient")]),
+    ],
+)  # fmt: skip
+def test_costs_reads_amounts_as_ocr_spaces_them(text: str, language: str, expected: list[tuple[object, ...]]) -> None:
+    assert summary(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("El costo sería de L 162,000.00 mensuales.", [(162000, "HNL", "monthly", "other")]),
+        ("Hospitalización (día cama) diario Q 370 por día", [(370, "GTQ", "daily", "inpatient")]),
+        ("diagnosticada con espina bífida (CIE-10 Q05.2) y gastrosquisis Q79.3", []),
+        ("Se revisaron L 5 y Q4 del expediente.", []),
+    ],
+)
+def test_costs_single_letter_currency_needs_a_real_amount(text: str, expected: list[tuple[object, ...]]) -> None:
+    assert summary(text, "es") == expected
+
+
 def test_costs_range_shares_period_and_category() -> None:
     assert summary("medications cost $10,000 - $12,000/month") == [
         (10000, "USD", "monthly", "medication"),
@@ -150,6 +242,8 @@ def test_costs_decides_a_bare_dollar_sign_in_spanish(text: str, expected: str) -
         ("15.000,00", 15000.0),
         ("1,5", 1.5),
         ("2.400.000", 2400000.0),
+        ("6, 200", 6200.0),
+        ("99, 000. 00", 99000.0),
         ("1.2", 1.2),
     ],
 )

@@ -50,6 +50,13 @@ def field(text: str, name: str, language: str = "en", doc_type: str = "parole_de
         ("Por medio de la presente, su parole se da por terminado.", "es", "terminated"),
         ("SOLICITUD DE EVIDENCIA ADICIONAL", "es", "rfe"),
         ("Su solicitud de re-parole ha sido aprobada.", "es", "extended"),
+        ("Le comunicamos que el 18-ago-2022 USCIS renovó la solicitud de su hijo.", "es", "extended"),
+        ("USCIS renewed her parole for another 12 months.", "en", "extended"),
+        ("Queremos avisarle que USCIS autorizó la petición de parole de su hijo.", "es", "granted"),
+        ("Le comunicamos que USCIS tiene en trámite la solicitud de Josué.", "es", "pending"),
+        ("USCIS is still reviewing the request.", "en", "pending"),
+        ("Queremos avisarle que USCIS recibió la petición de parole de su hija.", "es", "pending"),
+        ("USCIS received the request on March 3, 2025.", "en", "pending"),
     ],
 )
 def test_decisions_reads_outcome_phrases(text: str, language: str, outcome: str) -> None:
@@ -77,6 +84,17 @@ def test_decisions_ignores_conditional_and_boilerplate_outcomes(text: str, langu
 def test_decisions_decision_document_has_one_outcome_the_strongest() -> None:
     text = "Notice Type: Approval Notice\nYour request for re-parole has been approved."
     assert field(text, "outcome") == ["extended"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("USCIS received the request on March 3, 2025. On May 5, 2025, USCIS approved the request.", "en"),
+        ("USCIS recibió la solicitud en marzo. Después, USCIS aprobó la solicitud.", "es"),
+    ],
+)
+def test_decisions_receipt_is_history_beside_a_decision(text: str, language: str) -> None:
+    assert field(text, "outcome", language, doc_type="other") == ["granted"]
 
 
 def test_decisions_legal_letter_keeps_quoted_outcomes_at_lower_confidence() -> None:

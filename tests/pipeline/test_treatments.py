@@ -89,6 +89,21 @@ def test_treatments_unavailable_pattern_matches_its_examples_only(row: dict[str,
         ("He needs staged skin grafting and reconstructive surgery, every 6 to 8 weeks.", "en",
          {"burn reconstructive surgery": "every 6 to 8 weeks"}),
         ("Requiere revisión de válvula de derivación ventrículo-peritoneal.", "es", {"neurosurgery": None}),
+        ("Se indicó quimioterapia intensiva, mantenimiento oral diario con infusiones mensuales.", "es",
+         {"chemotherapy": "mantenimiento oral diario con infusiones mensuales"}),
+        ("Su manejo consiste en terapia de reemplazo enzimático (infusiones semanales de 4 horas).", "es",
+         {"enzyme replacement therapy": "infusiones semanales de 4 horas"}),
+        ("Se indicó quimioterapia intensiva, semanal durante los próximos 8 meses.", "es",
+         {"chemotherapy": "semanal durante los próximos 8 meses"}),
+        ("Actualmente recibe atención domiciliaria de enfermería 16 horas al día.", "es",
+         {"home nursing care": "16 horas al día"}),
+        ("We have started chemotherapy per COG protocol; it is given weekly for the next 8 months.", "en",
+         {"chemotherapy": "weekly for the next 8 months"}),
+        ("He requires chemotherapy per COG protocol, daily oral maintenance with monthly infusions.", "en",
+         {"chemotherapy": "daily oral maintenance with monthly infusions"}),
+        ("She receives enzyme replacement therapy as weekly 4-hour infusions.", "en",
+         {"enzyme replacement therapy": "weekly 4-hour infusions"}),
+        ("Requiere quimioterapia; el mantenimiento del catéter se hace en casa.", "es", {"chemotherapy": None}),
     ],
 )  # fmt: skip
 def test_treatments_reads_canonical_name_and_schedule(text: str, lang: str, expected: dict[str, str | None]) -> None:
@@ -134,6 +149,27 @@ def test_treatments_dialysis_gives_way_to_its_kind() -> None:
         ("The drug is available at Children's Hospital Los Angeles.", "en", []),
         ("The pharmacy did not have the medication on Monday.", "en", []),
         ("No existe evidencia de enfermedad hepática.", "es", []),
+        # the place before the verb
+        ("Por lo anterior se informa que en Colombia no se cuenta con este tratamiento.", "es", [(True, "CO")]),
+        ("En nuestro país no se realizan trasplantes hepáticos pediátricos. Hospital Escuela, Honduras.", "es",
+         [(True, "HN")]),
+        ("In Guatemala there is no pediatric dialysis unit.", "en", [(True, "GT")]),
+        ("En Honduras se cuenta con el tratamiento.", "es", []),
+        ("En la consulta no se encontraron alteraciones.", "es", []),
+        # statements split across lines, and naming neighbours
+        ("Pediatric dialysis is not offered anywhere in Guatemala, nor in neighboring countries.", "en",
+         [(True, "GT")]),
+        ("The treatment is not\navailable in Honduras.", "en", [(True, "HN")]),
+        ("Por lo anterior se informa que\nnuestra institución no cuenta con los recursos para ofrecer dicho\n"
+         "tratamiento. Managua, Nicaragua.", "es", [(True, "NI")]),
+        # the country of the letter: written in capitals, or told by its city or institution; streets are not
+        ("SECRETARÍA DE SALUD DE HONDURAS\nEl tratamiento no se encuentra disponible en esta institución ni en "
+         "nuestro país.", "es", [(True, "HN")]),
+        ("Barrio Ariel Darce, Managua\nNuestra institución no cuenta con los recursos para ofrecer dicho "
+         "tratamiento.", "es", [(True, "NI")]),
+        ("Avenida Caracas No. 1-65, Bogotá\nEs importante mencionar que no está disponible en el sistema de salud "
+         "público del país.", "es", [(True, "CO")]),
+        ("It is not available in the public health system. Tegucigalpa, M.D.C.", "en", [(True, "HN")]),
     ],
 )  # fmt: skip
 def test_treatments_reads_unavailable_in_home_country(
