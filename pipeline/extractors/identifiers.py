@@ -21,7 +21,7 @@ from pipeline.models import Fact
 from pipeline.rules import load_csv
 
 _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "i": "1"})
-_OCR_LETTERS = str.maketrans({"0": "O", "1": "I", "5": "S"})
+_OCR_LETTERS = str.maketrans({"0": "O", "1": "I", "|": "I", "5": "S"})
 _DATE_LIKE = re.compile(r"^\d{1,4}[/\-]\d{1,2}[/\-]\d{1,4}$")
 
 

@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extractors.base import TextContext, make_fact
-from pipeline.extractors.parties import find_hits, find_matches, fold, load_rules, loose
+from pipeline.extractors.parties import before_window, find_hits, find_matches, fold, load_rules, loose
 from pipeline.models import Fact
-from pipeline.rules import load_csv
+from pipeline.rules import load_csv, load_jsonl
 
 _CAPS_BEFORE = re.compile(r"[A-Z]{2,}[ \t]+$")
 _CAPS_AFTER = re.compile(r"[ \t]+[A-Z]{2,}\b")
@@ -49,6 +49,15 @@ def lexicon(name: str) -> Lexicon:
     return Lexicon(re.compile(rf"(?<![\w&])(?:{pattern})(?![\w])"), by_key)
 
 
+def _row_by_alias(name: str, printed: str) -> dict[str, str] | None:
+    """The row whose alias pattern reads `printed` where OCR changed its letters ("Nifios" for "Niños"), so its
+    key differs; rare, so the aliases are tried one by one."""
+    for row in load_csv(name):
+        if re.fullmatch(loose(row["alias"]).replace(r"\&", r"(?:&|and)"), printed, re.IGNORECASE):
+            return row
+    return None
+
+
 def _capitalized(printed: str) -> bool:
     """A proper name as printed: its first word (after "the") starts with a capital or a digit."""
     first = printed[4:] if printed[:4].lower() == "the " else printed
@@ -61,7 +70,7 @@ def lexicon_matches(name: str, text: str) -> list[tuple[dict[str, str], int, int
     found = []
     for match in lex.regex.finditer(text):
         printed = match.group()
-        row = lex.rows.get(_key(printed))
+        row = lex.rows.get(_key(printed)) or _row_by_alias(name, printed)
         if row is None:
             continue
         if row["case_sensitive"] == "true":
@@ -83,12 +92,25 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 _TRAILING = re.compile(r"(?:[ \t]+(?:de|del|la|las|los|el|para|y|No\.|N[°º]\.?|N[uú]m\.))+$|[.,'’-]+$")
 
 
+@functools.cache
+def _guard() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{row['pattern']})" for row in load_jsonl("facilities_guards")))
+
+
+def _guarded(text: str, start: int) -> bool:
+    """The words before a hospital name say it is not the patient's (an alternative "available ... at")."""
+    return bool(_guard().search(before_window(text, start, 160)))
+
+
 def facilities(ctx: TextContext) -> list[Fact]:
-    """Known hospitals (canonical name, city, state) and unknown ones (as printed, lower confidence)."""
+    """Known hospitals (canonical name, city, state) and unknown ones (as printed, lower confidence); a hospital
+    named as an alternative available elsewhere (rules/facilities_guards.jsonl) is no fact of the case."""
     facts = []
     spans: list[tuple[int, int]] = []
     for row, start, end in lexicon_matches("facilities_lexicon", ctx.text):
         spans.append((start, end))
+        if _guarded(ctx.text, start):
+            continue
         facts.append(
             make_fact(ctx, "facility", row["canonical"], start, end, 0.92, city=row["city"], state=row["state"])
         )
@@ -103,7 +125,8 @@ def facilities(ctx: TextContext) -> list[Fact]:
             if len(printed.split()) < 2:
                 continue
             spans.append((start, end))
-            facts.append(make_fact(ctx, "facility", printed, start, end, rule.confidence))
+            if not _guarded(ctx.text, start):
+                facts.append(make_fact(ctx, "facility", printed, start, end, rule.confidence))
     return facts
 
 

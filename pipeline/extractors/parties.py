@@ -45,14 +45,17 @@ def fold(text: str) -> str:
 
 
 def loose(term: str) -> str:
-    """A regex for `term` tolerant of lost accents, curly apostrophes and extra or broken spaces (OCR)."""
+    """A regex for `term` tolerant of lost accents, curly or lost apostrophes and extra or broken spaces (OCR)."""
     out = []
     for ch in term:
         base = fold(ch) if ch.strip() else " "
-        if ch.isspace():
-            out.append(r"\s+")
+        if ch.isspace():  # OCR's stray marks between words ("Las: Americas Immigrant ‘Advocacy Center")
+            out.append(r"[:;,]?\s+['‘’\"`]?")
         elif ch in "'’":
-            out.append(r"['’`]?")
+            # OCR reads an apostrophe as nothing, a space, a backtick or a spaced quote ("Children ' s").
+            out.append(r"[ \t]?(?:['’`´][ \t]?)?")
+        elif ch in "ñÑ":  # OCR reads ñ as n, fi, fl or ri ("Nifios", "afios")
+            out.append(r"(?:[ñÑnN]|fi|FI|fl|FL|ri|RI)")
         elif ch == "-":
             out.append(r"[\s\-–]?")
         elif ch == ".":
@@ -221,6 +224,8 @@ def trim_name(text: str, start: int, end: int, min_words: int = 2) -> tuple[int,
             if not words or commas > 1 or not rest or fold(rest[0]).strip(".,") in stop:
                 break
             continue
+        if len(words) >= 2 and text[token.end() : token.end() + 1] == ":":
+            break  # a label glued to its colon ("MEDINA AH: A# 049...", OCR's "A#:") is not a name word
         possessive = bool(_POSSESSIVE.search(raw))
         raw = _POSSESSIVE.sub("", raw)
         key = fold(raw).strip(".")
@@ -230,6 +235,12 @@ def trim_name(text: str, start: int, end: int, min_words: int = 2) -> tuple[int,
             if key in relatives or stop.get(key) == "title":
                 return None
             continue
+        # A word seen before starts a second printing run into the first (form boxes flattened to one line:
+        # "PEREZ AGUILAR PEREZ AGUILAR", "JUAREZ, LUCIA JUAREZ"); a surname repeated right away ("García García")
+        # is one name, given names after the comma never are ("MORALES, ALEJANDRA ALEJANDRA").
+        seen = words if commas else words[:-1]
+        if len(words) >= 2 and key in {fold(text[s:e]).strip(".") for s, e in seen}:
+            break
         words.append((token.start(), token.start() + len(raw)))
         if possessive:
             break
@@ -285,14 +296,33 @@ class Hit:
     end: int
 
 
+_NEXT_WORD = re.compile(r"[ \t]*[,|¦]?[ \t]*([^\s,|¦]+)")
+
+
+def _name_hits(rule: Rule, text: str, start: int, end: int) -> Iterator[Hit]:
+    """The trimmed name in text[start:end]; where a word of it comes back right after it, a second printing run
+    into the first on one line ("ELMER PADILLA TORRES PADILLA, ELMER"), that printing too, up to the line's end."""
+    for _ in range(3):
+        span = trim_name(text, start, end)
+        if span is None:
+            return
+        if rule.data.get("whole_name") and span != (start, len(text[start:end].rstrip()) + start):
+            return  # "San Diego Field Office": an office's line, not a name
+        yield Hit(rule, text[span[0] : span[1]], span[0], span[1])
+        following = _NEXT_WORD.match(text, span[1])
+        if not following or fold(following.group(1)) not in name_key(text[span[0] : span[1]]):
+            return
+        start = following.start(1)
+        line_end = text.find("\n", start)
+        end = len(text) if line_end < 0 else line_end
+
+
 def find_hits(rule: Rule, text: str) -> Iterator[Hit]:
     """Matches of `rule` turned into values: a trimmed name, an age in years, a country code (never US)."""
     for match in find_matches(rule, text):
         groups = match.groupdict()
         if rule.field in ("patient_name", "physician") and groups.get("name"):
-            span = trim_name(text, match.start("name"), match.end("name"))
-            if span:
-                yield Hit(rule, text[span[0] : span[1]], span[0], span[1])
+            yield from _name_hits(rule, text, match.start("name"), match.end("name"))
         elif rule.field == "age_years" and groups.get("num"):
             age = age_value(match)
             if age is not None:

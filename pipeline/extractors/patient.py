@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from pipeline.extractors.assertions import section_assertions
 from pipeline.extractors.base import TextContext, make_fact
 from pipeline.extractors.parties import Hit, find_hits, fold, load_rules, name_key
 from pipeline.models import Fact
@@ -35,9 +36,16 @@ def _same_person(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) >= 2 and (a <= b or b <= a)
 
 
-def patient_name_hits(text: str) -> list[Hit]:
-    """The mentions of the patient's name: the cluster of cued names with the strongest support."""
-    hits = [hit for rule in load_rules("parties_names") for hit in find_hits(rule, text)]
+def patient_name_hits(text: str, doc_type: str | None = None) -> list[Hit]:
+    """The mentions of the patient's name: the cluster of cued names with the strongest support. A rule with
+    `doc_types` (an address block names the beneficiary on a notice, a parent on a legal-aid letter) is only
+    tried on those document types (never when the type is unknown)."""
+    hits = [
+        hit
+        for rule in load_rules("parties_names")
+        if "doc_types" not in rule.data or doc_type in rule.data["doc_types"]
+        for hit in find_hits(rule, text)
+    ]
     clusters: list[list[Hit]] = []
     for hit in sorted(hits, key=lambda h: -len(name_key(str(h.value)))):
         key = name_key(str(hit.value))
@@ -56,18 +64,28 @@ def patient_name_hits(text: str) -> list[Hit]:
         return (best + 0.03 * min(rules - 1, 3), -min(h.start for h in cluster))
 
     best = max(clusters, key=support)
-    # A printing cut short of another ("Castro Zelaya" of "Castro Zelaya, Óscar") is a partial mention.
+    # A printing cut short of another ("Castro Zelaya" of "Castro Zelaya, Óscar") is a partial mention; so are
+    # surnames alone ("Padilla Herrera" of "Mateo Padilla Herrera"), which a parent may share.
     printed = [fold(str(h.value)) for h in best]
-    return _without_overlaps(
-        [h for h, text in zip(best, printed, strict=True) if not any(o != text and o.startswith(text) for o in printed)]
-    )
+
+    def partial(text: str) -> bool:
+        return any(o != text and (o.startswith(text) or o.endswith(" " + text)) for o in printed)
+
+    return _without_overlaps([h for h, text in zip(best, printed, strict=True) if not partial(text)])
 
 
 def _names(ctx: TextContext) -> list[Fact]:
     return [
         make_fact(ctx, "patient_name", hit.value, hit.start, hit.end, hit.rule.confidence)
-        for hit in patient_name_hits(ctx.text)
+        for hit in patient_name_hits(ctx.text, str(ctx.doc_type))
     ]
+
+
+def _outside_family_history(text: str, hits: list[Hit]) -> list[Hit]:
+    """Hits outside a "Family history:" / "Antecedentes heredofamiliares:" section: the ages listed there are
+    the relatives', even where OCR or a page break has split a relative's word from the age."""
+    family = [(start, end) for start, end, assertion in section_assertions(text) if assertion == "family"]
+    return [hit for hit in hits if not any(start <= hit.start < end for start, end in family)]
 
 
 def _by_best_value(hits: list[Hit], field: str, ctx: TextContext) -> list[Fact]:
@@ -94,6 +112,6 @@ def extract(ctx: TextContext) -> list[Fact]:
     """The patient's name, age and country of origin, each grounded in every mention that states it."""
     return [
         *_names(ctx),
-        *_by_best_value(_hits(ctx, "parties_ages"), "age_years", ctx),
+        *_by_best_value(_outside_family_history(ctx.text, _hits(ctx, "parties_ages")), "age_years", ctx),
         *_by_best_value(_hits(ctx, "countries_cues"), "country_of_origin", ctx),
     ]

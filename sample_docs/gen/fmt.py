@@ -229,6 +229,8 @@ def money_text(amount: float, currency: str, period: str, lang: str, rng: random
 def money_span(amount: float, currency: str, period: str, category: str, lang: str, rng: random.Random) -> Span:
     """A cost fact: amount, currency, period, category and the monthly USD figure where the convention allows."""
     text = money_text(amount, currency, period, lang, rng)
+    if text.endswith(" million"):  # the value is the amount as printed ("$1.1 million" is 1,100,000)
+        amount = round(amount / 100_000) * 100_000
     value: float | int = int(amount) if float(amount).is_integer() else amount
     return fact(
         "cost",

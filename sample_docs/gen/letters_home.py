@@ -210,7 +210,7 @@ def home_letter(w: Writer, day: date) -> Doc:
                     [
                         "El costo aproximado del tratamiento en medio privado es de {m}.",
                         "En el sector privado el tratamiento tiene un costo de {m}.",
-                        "El costo estimado para la familia sería de {m}, que no puede cubrir.",
+                        "El costo estimado del tratamiento para la familia sería de {m}, que no puede cubrir.",
                     ]
                 ),
                 m=w.money(c.costs.home_country_monthly, c.costs.home_currency, "monthly", "treatment"),
@@ -288,7 +288,8 @@ def home_cost_quote(w: Writer, day: date) -> Doc:
         Gap(6),
         para(
             w.pick(["Costo mensual estimado: {t}.", "Total mensual aproximado: {t}.", "Importe total: {t}."]),
-            t=w.money(total, cur, "monthly", "treatment"),
+            # A total over medication, fees and hospital days names no one category: `other`.
+            t=w.money(total, cur, "monthly", "other"),
         ),
         Para(["Precios sujetos a cambio sin previo aviso. Vigencia: 30 días."], "small"),
     ]

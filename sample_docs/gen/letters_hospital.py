@@ -8,14 +8,45 @@ from .letters_medical import family_paragraph, hospital_letterhead
 from .model import KV, Doc, Gap, Para, Table
 from .writer import Writer, para
 
+# Each line item with its cost category, by what the service is: care given at home (home_care), clinical services
+# such as sessions, clinic visits and laboratory tests (treatment), drugs (medication), or supplies whose setting the
+# line does not state (other).
 ITEMS = {
-    "hpn": ("Parenteral nutrition solution and lipids", "Home infusion supplies and pump", "Home nursing visits"),
-    "onc": ("Outpatient infusion center", "Supportive care supplies", "Home health visits"),
-    "dialysis": ("Dialysis sessions", "Vascular access care", "Nephrology clinic and labs"),
-    "transplant": ("Pre-transplant evaluation", "Immunosuppressant monitoring", "Clinic and laboratory"),
-    "surgery": ("Post-operative clinic visits", "Wound care supplies", "Physical therapy"),
-    "medication": ("Specialty drug infusions", "Infusion nursing", "Laboratory monitoring"),
-    "homecare": ("Private duty nursing", "Respiratory equipment rental", "Medical supplies"),
+    "hpn": (
+        ("Parenteral nutrition solution and lipids", "home_care"),
+        ("Home infusion supplies and pump", "home_care"),
+        ("Home nursing visits", "home_care"),
+    ),
+    "onc": (
+        ("Outpatient infusion center", "treatment"),
+        ("Supportive care supplies", "other"),
+        ("Home health visits", "home_care"),
+    ),
+    "dialysis": (
+        ("Dialysis sessions", "treatment"),
+        ("Vascular access care", "treatment"),
+        ("Nephrology clinic and labs", "treatment"),
+    ),
+    "transplant": (
+        ("Pre-transplant evaluation", "treatment"),
+        ("Immunosuppressant level monitoring", "treatment"),
+        ("Clinic and laboratory", "treatment"),
+    ),
+    "surgery": (
+        ("Post-operative clinic visits", "treatment"),
+        ("Wound care supplies", "other"),
+        ("Physical therapy", "treatment"),
+    ),
+    "medication": (
+        ("Specialty drug infusions", "medication"),
+        ("Home infusion nursing", "home_care"),
+        ("Laboratory monitoring", "treatment"),
+    ),
+    "homecare": (
+        ("Private duty nursing", "home_care"),
+        ("Home respiratory equipment rental", "home_care"),
+        ("Medical supplies", "other"),
+    ),
 }
 
 
@@ -31,7 +62,8 @@ def discharge_summary(w: Writer, day: date) -> Doc:
             ("DOB", [w.d(c.dob, "birth")]),
             ("Admission date", [w.d(adm, "admission")]),
             ("Discharge date", [w.d(day, "discharge")]),
-            ("Attending", [w.physician(c.condition.specialty[0]), ", MD"]),
+            # The summary states no specialty for its attending, so the gold claims none.
+            ("Attending", [w.physician(), ", MD"]),
         ]
     )
     body = [
@@ -98,11 +130,9 @@ def cost_estimate(w: Writer, day: date) -> Doc:
     home = k.home_monthly
     parts = [round(home * f / 100) * 100 for f in (0.55, 0.25)]
     parts.append(home - sum(parts))
-    labels = ITEMS.get(c.condition.cost, ITEMS["medication"])
+    items = ITEMS.get(c.condition.cost, ITEMS["medication"])
     rows_spec = [
-        (labels[0], "monthly", parts[0], "home_care"),
-        (labels[1], "monthly", parts[1], "home_care"),
-        (labels[2], "monthly", parts[2], "home_care"),
+        *((label, "monthly", part, category) for (label, category), part in zip(items, parts, strict=True)),
         ("Medications", "monthly", k.medication_monthly, "medication"),
         ("Inpatient room and board", "daily", k.inpatient_daily, "inpatient"),
     ]
@@ -121,7 +151,7 @@ def cost_estimate(w: Writer, day: date) -> Doc:
     )
     body = [
         Para([w.pick(["ESTIMATE OF CHARGES", "COST ESTIMATE", "Good Faith Estimate of Medical Costs"])], "heading"),
-        para("Diagnosis: {dx}. Treatment: {tx}.", dx=w.dx(), tx=w.tx()),
+        para("Diagnosis: {dx}. Treatment: {tx}.", dx=w.dx(), tx=w.tx(with_schedule=False)),
         Table(["Service", "Period", "Estimated cost"], rows, [250, 90, 150]),
         Gap(6),
         para(

@@ -115,6 +115,14 @@ def test_decisions_legal_letter_keeps_quoted_outcomes_at_lower_confidence() -> N
         ("Se le otorga el parole por un año.", "es", [12]),
         ("Su permiso fue aprobado por un plazo de doce meses.", "es", [12]),
         ("Se concede el parole por un período de 90 días.", "es", [3]),
+        ("La autorización dura veinticuatro (24) meses: inicia el 29-sep-2022.", "es", [24]),
+        ("Vigencia: seis (6) meses (del 27 de enero de 2022 al 28 de julio de 2022).", "es", [6]),
+        (
+            "you have been paroled into the United States pursuant to section 212(d)(5)(A) of the Immigration and "
+            "Nationality Act for urgent humanitarian reasons, for one (1) year.",
+            "en",
+            [12],
+        ),
     ],
 )
 def test_decisions_reads_parole_duration(text: str, language: str, months: list[int]) -> None:
@@ -130,6 +138,8 @@ def test_decisions_reads_parole_duration(text: str, language: str, months: list[
         ("USCIS may grant parole for up to one year.", "en"),
         ("El tratamiento durará un período de 18 meses.", "es"),
         ("La paciente tiene 10 meses de edad.", "es"),
+        ("Precios sujetos a cambio sin previo aviso. Vigencia: 30 días.", "es"),
+        ("She has been paroled into the United States, where she has received dialysis for 3 years.", "en"),
     ],
 )
 def test_decisions_ignores_durations_that_are_not_parole(text: str, language: str) -> None:
@@ -159,6 +169,11 @@ def test_decisions_ignores_durations_that_are_not_parole(text: str, language: st
         ("To: USCIS\nI am the attending physician of the patient.", "medical_letter", []),
         ("Our client entered through CBP One. On May 2, 2025 USCIS approved the request.", "other", ["USCIS"]),
         ("Departamento de Seguridad Nacional\nSe aprueba la solicitud de parole.", "parole_decision", ["DHS"]),
+        (
+            "THE UNITED STATES OF AMERICA\nForm I-797, Notice of Action\nThe above application has been approved.",
+            "parole_decision",
+            ["USCIS"],
+        ),
     ],
 )
 def test_decisions_names_the_deciding_agency(text: str, doc_type: str, authority: list[str]) -> None:

@@ -64,6 +64,8 @@ def test_identifiers_read_a_numbers_in_every_printed_form(text: str, expected: s
         ("Your case WAC2190012345 was approved.", "WAC2190012345"),
         ("Receipt Number: I0E09l2345678", "IOE0912345678"),
         ("Receipt Number: YSC1234567890", "YSC1234567890"),
+        ("Receipt Number Case Type\n10E2327661253 I131 - APPLICATION FOR TRAVEL", "IOE2327661253"),
+        ("|OE0912345678 I131 - APPLICATION FOR TRAVEL DOCUMENT", "IOE0912345678"),
     ],
 )
 def test_identifiers_read_receipt_numbers_with_uscis_prefixes(text: str, expected: str) -> None:
@@ -77,6 +79,9 @@ def test_identifiers_read_receipt_numbers_with_uscis_prefixes(text: str, expecte
         ("Medical Record Number: 001-234-567", "001-234-567"),
         ("No. de expediente: 2023-00451", "2023-00451"),
         ("Expediente clínico: 889123", "889123"),
+        ("con número de expediente clínico\n5022042, fue diagnosticada", "5022042"),
+        ("Menjívar Gómez, Wendy, expediente\n6413674, nacida el 2021-08-16", "6413674"),
+        ("Miami, FL 33155 _MRN: 9871619", "9871619"),
     ],
 )
 def test_identifiers_read_medical_record_numbers_as_printed(text: str, expected: str) -> None:
@@ -98,6 +103,8 @@ def test_identifiers_read_medical_record_numbers_as_printed(text: str, expected:
         "MRN: 03/14/2020",
         "Medical record review shows no liver disease.",
         "Cédula profesional 12345678",
+        "Folio 1012327661253",
+        "Se anexa el expediente\nclínico completo.",
     ],
 )
 def test_identifiers_ignore_phones_zips_invoices_npis_court_cases_and_codes(text: str) -> None:

@@ -9,6 +9,7 @@ from pipeline.extractors.base import TextContext
 from pipeline.extractors.parties import find_hits, load_rules
 from pipeline.models import DocType, Fact
 from pipeline.nlp import make_nlp
+from pipeline.rules import load_jsonl
 
 CUE_FILES = ["parties_names", "parties_ages", "countries_cues", "parties_physicians"]
 
@@ -68,6 +69,7 @@ def _every_fact_is_grounded(ctx: TextContext, facts: list[Fact]) -> None:
         ("Subject: Parole termination notice - MARIA LOPEZ GARCIA\n\nDear Parolee,", "MARIA LOPEZ GARCIA"),
         ("Patient Name: DE LA CRUZ MENJÍVAR, Kevin Josué", "DE LA CRUZ MENJÍVAR, Kevin Josué"),
         ("Yeison O'Connell-Ruiz is a 6-year-old boy with ESRD.", "Yeison O'Connell-Ruiz"),
+        ("Name: DYLAN CRUZ MEDINA AH: A# 049-508-083", "DYLAN CRUZ MEDINA"),
     ],
 )
 def test_patient_name_reads_printed_forms(text: str, expected: str) -> None:
@@ -91,6 +93,94 @@ def test_patient_name_reads_printed_forms(text: str, expected: str) -> None:
 )
 def test_patient_name_ignores_parents_doctors_lawyers_and_titles(text: str) -> None:
     assert _values(patient.extract(_ctx(text)), "patient_name") == set()
+
+
+def _typed_ctx(text: str, doc_type: DocType, lang: str = "en") -> TextContext:
+    return TextContext(text, lang, doc_type, make_nlp(lang)(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Notice Type\nApproval Notice\n\nISABELLA CASTILLO FUENTES\n\nC/O CATHOLIC LEGAL IMMIGRATION NETWORK\n"
+            "3148 E COLFAX AVE\n\nPHILADELPHIA PA 19167",
+            {"ISABELLA CASTILLO FUENTES"},
+        ),
+        ("Nov. 8, 2023\nELMER VARGAS JUAREZ\n2513 S VERMONT AVE\nLOS ANGELES CA 90098", {"ELMER VARGAS JUAREZ"}),
+        ("Applicant Beneficiary\n. | A460227345 MATEO PADILLA HERRERA", {"MATEO PADILLA HERRERA"}),
+        (
+            "Applicant Beneficiary Notice Type\nA233962900 CARRILLO, NAOMI CARRILLO CHAVEZ, NAOMI Approval Notice",
+            {"CARRILLO, NAOMI", "CARRILLO CHAVEZ, NAOMI"},
+        ),
+        ("Beneficiary\nA116559650 ELMER PADILLA TORRES PADILLA, ELMER", {"ELMER PADILLA TORRES", "PADILLA, ELMER"}),
+        (
+            "Applicant Beneficiary\nA261313720 CABRERA, MARIANA | MARIANA CABRERA CARRILLO Approval Notice",
+            {"CABRERA, MARIANA", "MARIANA CABRERA CARRILLO"},
+        ),
+    ],
+)
+def test_patient_name_reads_a_notice_address_block_and_flattened_boxes(text: str, expected: set[str]) -> None:
+    ctx = _typed_ctx(text, DocType.PAROLE_DECISION)
+    facts = patient.extract(ctx)
+    assert _values(facts, "patient_name") == expected
+    _every_fact_is_grounded(ctx, facts)
+
+
+def test_patient_name_drops_surnames_printed_alone() -> None:
+    text = "Patient: MATEO PADILLA HERRERA\nRE: Letter for PADILLA HERRERA, DOB 10/21/99"
+    assert _values(patient.extract(_ctx(text)), "patient_name") == {"MATEO PADILLA HERRERA"}
+
+
+def test_patient_name_keeps_a_repeated_surname_as_one_name() -> None:
+    text = "Beneficiary: JUAN GARCIA GARCIA\nA-Number: A123456789"
+    assert _values(patient.extract(_ctx(text)), "patient_name") == {"JUAN GARCIA GARCIA"}
+
+
+def test_patient_name_never_reads_the_addressee_of_a_letter_as_the_patient() -> None:
+    # A legal-aid letter is addressed to a parent; a physician's letter to USCIS.
+    text = "Rosa Martínez Díaz\n2513 S Vermont Ave\nLos Angeles, CA 90098\n\nDear Ms. Martínez:"
+    for doc_type in (DocType.OTHER, DocType.MEDICAL_LETTER):
+        assert _values(patient.extract(_typed_ctx(text, doc_type)), "patient_name") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        (
+            "Estimada señora Paola Díaz:\nLe comunicamos que el 15/06/24 USCIS aprobó la solicitud de Emiliano "
+            "Hernández Díaz.",
+            "es",
+            "Emiliano Hernández Díaz",
+        ),
+        (
+            "Queremos avisarle que USCIS rechazó la petición de parole de su hija Dayana Vásquez Villatoro "
+            "(decisión del 29 de diciembre del 2023).",
+            "es",
+            "Dayana Vásquez Villatoro",
+        ),
+        (
+            "USCIS concedió el trámite de Lara Medina, Ángel. Fecha de la decisión: 31/01/2026.",
+            "es",
+            "Lara Medina, Ángel",
+        ),
+        (
+            "Dear Ms. Lopez:\nUSCIS approved the parole request of your son KEVIN LOPEZ GARCIA on March 3, 2025.",
+            "en",
+            "KEVIN LOPEZ GARCIA",
+        ),
+        (
+            "Por este conducto me permito informar que Wendy Ayala, expediente 9819179, nacida el 17 de febrero",
+            "es",
+            "Wendy Ayala",
+        ),
+    ],
+)
+def test_patient_name_reads_legal_aid_letters_and_record_lines(text: str, lang: str, expected: str) -> None:
+    ctx = _typed_ctx(text, DocType.OTHER, lang)
+    facts = patient.extract(ctx)
+    assert _values(facts, "patient_name") == {expected}
+    _every_fact_is_grounded(ctx, facts)
 
 
 def test_patient_name_prefers_beneficiary_over_parent_on_form() -> None:
@@ -143,6 +233,37 @@ def test_age_ignores_relatives_durations_and_rule_statements(text: str) -> None:
     assert _values(patient.extract(_ctx(text)), "age_years") == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("el paciente YEISON QUINTANILLA VARGAS, originario de Ecuador, de 13 años cumplidos, cursa con", 13),
+        ("la paciente Abigail Cervantes Mejía (44 años) acude a control", 44),
+        ("el paciente ANDERSON RAMÍREZ REYES (seis años) de nacionalidad mexicana", 6),
+        ("We write as counsel for Lucía Juárez Díaz (36 years old), a national of Venezuela.", 36),
+        ("I have been the treating physician for Andrea Carrillo, 2 yrs, since her birth.", 2),
+        ("el paciente Franklin Menjívar,\nde 42 afios, con fecha de nacimiento 12/11/79", 42),
+    ],
+)
+def test_age_reads_age_beside_the_patients_name(text: str, expected: float) -> None:
+    ctx = _ctx(text, "es" if " de " in text else "en")
+    facts = patient.extract(ctx)
+    assert _values(facts, "age_years") == {expected}
+    _every_fact_is_grounded(ctx, facts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Family history: Her mother, Itzel. age 32. in good health: her father. José Luis, aged 34, healthy.",
+        "Antecedentes heredofamiliares: madre (70 años), sana; Rosa Elena Díaz, de 45 años, tía materna.",
+        "su madre, Rosa Martínez Díaz (36 años), refiere",
+        "Her father Luis Gómez Ruiz (40 years old) works nights.",
+    ],
+)
+def test_age_ignores_family_history_sections_and_named_relatives(text: str) -> None:
+    assert _values(patient.extract(_ctx(text)), "age_years") == set()
+
+
 def test_age_prefers_patient_over_sibling_in_same_letter() -> None:
     text = "Ana is a 7-year-old girl. Her 10-year-old brother and her 35-year-old mother live with her."
     assert _values(patient.extract(_ctx(text)), "age_years") == {7}
@@ -161,6 +282,11 @@ def test_age_prefers_patient_over_sibling_in_same_letter() -> None:
         ("nació en San Pedro Sula, Honduras; nacida en Honduras", "HN"),
         ("If she is returned to Haiti she will not receive dialysis.", "HT"),
         ("Lugar de nacimiento: Caracas, Venezuela", "VE"),
+        ("la paciente Itzel Ayala Cruz (edad: 2 años) de nacionalidad mexicana se encuentra en control", "MX"),
+        ("We write as counsel for Lucía Juárez Díaz (36 years old), a national of Venezuela.", "VE"),
+        ("a 50-year-old woman from El Salvador who has been under my care", "SV"),
+        ("a request for parole for Keyla Orellana García, 12 y/o, from Guatemala, prepared by CLINIC", "GT"),
+        ("Beneficiary: Lucía Romero Vásquez\nA-Number: A#225349828\n\nCountry: Mexico", "MX"),
     ],
 )
 def test_country_reads_patient_origin_from_labels_and_phrases(text: str, expected: str) -> None:
@@ -177,6 +303,8 @@ def test_country_reads_patient_origin_from_labels_and_phrases(text: str, expecte
         "The medication is imported from Mexico.",
         "She was born in New Mexico.",
         "Nacida en Estados Unidos.",
+        "Country: Guatemala",
+        "Her father, a 40-year-old man from Mexico, works nights.",
     ],
 )
 def test_country_ignores_hospital_addresses_transit_and_relatives(text: str) -> None:
@@ -205,6 +333,45 @@ def test_facility_resolves_aliases_to_canonical_names(text: str, canonical: str,
     facts = [f for f in organisations.extract(_ctx(text)) if f.field == "facility"]
     assert {f.value for f in facts} == {canonical}
     assert all(f.attributes["state"] == state for f in facts)
+
+
+def _guard_rows() -> list[tuple[str, str, str]]:
+    return [
+        (row["id"], text, kind)
+        for row in load_jsonl("facilities_guards")
+        for kind in ("examples", "counter_examples")
+        for text in row.get(kind, [])
+    ]
+
+
+@pytest.mark.parametrize(("rule_id", "text", "kind"), _guard_rows())
+def test_facility_guard_drops_hospitals_named_as_alternatives_only(rule_id: str, text: str, kind: str) -> None:
+    found = organisations.facilities(_ctx(text))
+    assert bool(found) == (kind == "counter_examples"), f"{rule_id}: {text!r} -> {found}"
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("El tratamiento de Lucía en Rady Children ' s HOEPS continúa", "Rady Children's Hospital"),
+        ("St Jude Children s Research Hospital - Confidential", "St. Jude Children's Research Hospital"),
+        ("Hospital de Nifios J. M. de los Rios\nServicio de Cardiologia", "Hospital de Niños J. M. de los Ríos"),
+    ],
+)
+def test_facility_reads_known_hospitals_through_ocr_slips(text: str, canonical: str) -> None:
+    assert {f.value for f in organisations.facilities(_ctx(text))} == {canonical}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hospital 278, Col. El Retiro, C.P. 44280, Guadalajara, Jalisco",
+        "HOSPITAL COURSE:\nShe was admitted on 3/4/2024 for central line sepsis.",
+        "Hospital stay: 45 days",
+    ],
+)
+def test_facility_ignores_street_names_and_section_headings(text: str) -> None:
+    assert organisations.facilities(_ctx(text)) == []
 
 
 @pytest.mark.parametrize(
