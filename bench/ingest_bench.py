@@ -44,7 +44,7 @@ def main() -> None:
     first = run_measured([*medparole, "ingest", str(args.corpus)], env)
     assert first.returncode == 0, first.stderr_tail
     con = duckdb.connect(str(args.data / "published.duckdb"), read_only=True)
-    row = con.execute("SELECT count(*), sum(pages), count(*) FILTER (status = 'failed') FROM documents").fetchone()
+    row = con.execute("SELECT count(*), sum(pages), count(*) FILTER (status = 'failed') FROM documents").fetchall()[0]
     con.close()
     assert row is not None
     loaded, pages, failed = row
@@ -53,7 +53,7 @@ def main() -> None:
     again = run_measured([*medparole, "ingest", str(args.corpus)], env)
     assert again.returncode == 0, again.stderr_tail
     con = duckdb.connect(str(args.data / "published.duckdb"), read_only=True)
-    last = con.execute("SELECT new, skipped FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
+    last = con.execute("SELECT new, skipped FROM runs ORDER BY started_at DESC LIMIT 1").fetchall()[0]
     con.close()
     assert last is not None
 

@@ -7,9 +7,11 @@ facts) and logs carry counts, never names, identifiers or file names.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +121,24 @@ def extract_batch(
     return results
 
 
+def _warehouse_state(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
+    """What case linking depends on: the documents and facts, the corrections store, and the code that links
+    and shapes them. An unchanged state means linking would write the same tables, so a re-run skips it.
+    The marker sits in the data dir beside the warehouse; a killed run leaves the old marker, whose state
+    no longer matches, so the next run links again."""
+    row = db.first_row(con.execute("SELECT count(*), max(extracted_at), (SELECT count(*) FROM facts) FROM documents"))
+    corrections = [
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(settings.corrections_db.parent.glob(settings.corrections_db.name + "*"))
+    ]
+    code = "".join(
+        resources.files("warehouse").joinpath(name).read_text(encoding="utf-8")
+        for name in ("schema.sql", "views.sql", "cases.py", "corrections.py")
+    )
+    digest = hashlib.sha256(repr((row, corrections, extractor_version())).encode() + code.encode())
+    return digest.hexdigest()
+
+
 @task(name="extract-batch-remote", persist_result=False, cache_policy=NO_CACHE)
 def extract_batch_remote(
     batch: list[StagedFile], limits: ReadLimits, worker_limits: WorkerLimits, workers: int
@@ -208,7 +228,13 @@ def _ledgered_run(settings: Settings, flow_name: str) -> Iterator[tuple[duckdb.D
     try:
         yield con, counts
         runs.finish_run(con, run_id, counts)
-        cases.refresh(con, settings.key(), settings.corrections_db)
+        state = _warehouse_state(con, settings)
+        marker = settings.data_dir / "cases.state"
+        if not marker.exists() or marker.read_text(encoding="utf-8") != state:
+            cases.refresh(con, settings.key(), settings.corrections_db)
+            marker.write_text(state, encoding="utf-8")
+        else:
+            get_run_logger().info("no document or correction changed: cases are linked as before")
         publish_task(con, settings.published_db)
     except BaseException:
         runs.finish_run(con, run_id, counts, status="failed")

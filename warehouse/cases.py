@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -192,7 +193,9 @@ def _link_by_name_alone(identities: dict[str, Identity], uf: _UnionFind, join: A
     for sha in sorted(identities):
         groups[uf.find(sha)].append(sha)
     info: dict[str, Identity] = {}
-    by_token: dict[str, set[str]] = defaultdict(set)
+    # Compatible names share every word of the shorter one (two words or more), so they share a pair of
+    # words: indexing by pairs keeps common surnames from making every García a candidate of every other.
+    by_pair: dict[tuple[str, str], set[str]] = defaultdict(set)
     for root, members in groups.items():
         merged = Identity(root)
         for sha in members:
@@ -202,8 +205,8 @@ def _link_by_name_alone(identities: dict[str, Identity], uf: _UnionFind, join: A
             merged.a_numbers |= ident.a_numbers
         info[root] = merged
         for tokens in merged.names:
-            for token in tokens:
-                by_token[token].add(root)
+            for pair in itertools.combinations(sorted(tokens), 2):
+                by_pair[pair].add(root)
 
     def fits(a: Identity, b: Identity) -> bool:
         return (
@@ -214,7 +217,9 @@ def _link_by_name_alone(identities: dict[str, Identity], uf: _UnionFind, join: A
 
     neighbours: dict[str, list[str]] = {}
     for root in sorted(groups):
-        candidates = {other for n in info[root].names for t in n for other in by_token[t]} - {root}
+        candidates = {
+            other for n in info[root].names for pair in itertools.combinations(sorted(n), 2) for other in by_pair[pair]
+        } - {root}
         neighbours[root] = [other for other in sorted(candidates) if fits(info[root], info[other])]
     seen: set[str] = set()
     for root in sorted(groups):

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -59,9 +60,9 @@ def migrations() -> list[tuple[int, str, str]]:
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Build a fresh warehouse from schema.sql, or bring an existing one up to date; then (re)create views."""
-    existing = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'applied_migrations'"
-    ).fetchone()
+    existing = first_row(
+        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'applied_migrations'")
+    )
     fresh = not existing or existing[0] == 0
     con.execute(_sql("schema.sql"))
     applied = {row[0] for row in con.execute("SELECT version FROM applied_migrations").fetchall()}
@@ -107,7 +108,7 @@ def publish(con: duckdb.DuckDBPyConnection, published: Path) -> Path:
         stale.unlink(missing_ok=True)
     tmp = published.with_name(f".{published.name}.{os.getpid()}.tmp")
     con.execute("CHECKPOINT")
-    source = con.execute("SELECT current_database()").fetchone()
+    source = first_row(con.execute("SELECT current_database()"))
     assert source is not None
     con.execute("ATTACH ? AS medparole_publish", [str(tmp)])
     try:
@@ -145,3 +146,10 @@ def open_published(path: Path, retries: int = 5, delay_s: float = 0.2) -> Iterat
         yield con
     finally:
         con.close()
+
+
+def first_row(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
+    """The first row of a result, read to the end: DuckDB 2.0 keeps the connection busy (no register(), no
+    transaction) while a result is only partly fetched, which `fetchone()` leaves it."""
+    rows = result.fetchall()
+    return rows[0] if rows else None

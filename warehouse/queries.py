@@ -13,6 +13,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from warehouse import db
+
 
 @dataclass(frozen=True)
 class FactFilter:
@@ -99,12 +101,14 @@ def fact_fields(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Documents, failed documents and facts: the headline numbers."""
-    row = con.execute(
-        """
-        SELECT (SELECT count(*) FROM documents),
-               (SELECT count(*) FROM documents WHERE status = 'failed'),
-               (SELECT count(*) FROM facts)
-        """
-    ).fetchone()
+    row = db.first_row(
+        con.execute(
+            """
+            SELECT (SELECT count(*) FROM documents),
+                   (SELECT count(*) FROM documents WHERE status = 'failed'),
+                   (SELECT count(*) FROM facts)
+            """
+        )
+    )
     assert row is not None
     return {"documents": row[0], "failed": row[1], "facts": row[2]}
