@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -12,9 +13,26 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+from dashboard import data, sidebar  # noqa: E402
+from warehouse.db import WarehouseError  # noqa: E402
+
 st.set_page_config(page_title="medparole", page_icon=":material/medical_information:", layout="wide")
 
-pages = [
-    st.Page("app_pages/documents.py", title="Documents and facts", icon=":material/description:", default=True),
-]
-st.navigation(pages).run()
+pages = {
+    "Explore": [
+        st.Page("app_pages/patterns.py", title="Patterns", icon=":material/insights:", default=True),
+        st.Page("app_pages/cases.py", title="Cases", icon=":material/folder_shared:"),
+        st.Page("app_pages/case.py", title="Case", icon=":material/person_search:"),
+        st.Page("app_pages/deadlines.py", title="Deadlines", icon=":material/event_upcoming:"),
+    ],
+    "Check": [
+        st.Page("app_pages/review.py", title="Review", icon=":material/fact_check:"),
+        st.Page("app_pages/documents.py", title="Documents", icon=":material/description:"),
+    ],
+}
+page = st.navigation(pages)
+
+with contextlib.suppress(WarehouseError):  # each page says what to do when there is no warehouse
+    sidebar.render_filters(data.choices(data.published_version()))
+sidebar.render_mode()
+page.run()

@@ -1,46 +1,132 @@
-"""Cached reads of the published warehouse. Connections are opened per read, read-only, and closed at once,
-so a publish (which replaces the file) is never blocked and is seen on the next read."""
+"""Reads of the published warehouse for the pages. Connections are opened per read, read-only, and closed at
+once, so a publish (which replaces the file) is never blocked and is seen on the next read. Pending corrections
+from the dashboard's own store are overlaid on every read, so a correction shows at once.
+
+Cached (shared by every session): de-identified reads only, keyed by the published copy's and the correction
+store's modification times. Identified columns, document text and exports are read per request, never cached.
+"""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
-from warehouse import db, queries
-from warehouse.settings import load_settings
+from warehouse import case_queries, corrections, db, export, queries
+from warehouse.filters import CaseFilter
+from warehouse.settings import Settings, load_settings
+
+
+def settings() -> Settings:
+    return load_settings()
 
 
 def published_path() -> Path:
-    return load_settings().published_db
+    return settings().published_db
 
 
-def published_version() -> float:
-    """Changes whenever a new copy is published (the cache key of every read)."""
-    path = published_path()
-    return path.stat().st_mtime if path.exists() else 0.0
+def published_version() -> tuple[str, float, float]:
+    """Changes whenever a new copy is published or a correction is recorded (the cache key of every read)."""
+    s = settings()
+    published = s.published_db.stat().st_mtime if s.published_db.exists() else 0.0
+    store = s.corrections_db
+    wal = store.with_name(store.name + "-wal")
+    pending = max((p.stat().st_mtime_ns / 1e9 for p in (store, wal) if p.exists()), default=0.0)
+    return str(s.published_db), published, pending
+
+
+@contextmanager
+def connection() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short read-only connection to the published copy with pending corrections overlaid."""
+    s = settings()
+    with db.open_published(s.published_db) as con:
+        if s.corrections_db.exists():
+            corrections.overlay_pending(con, s.corrections_db)
+        yield con
+
+
+def read[T](query: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run one query function on a fresh connection (uncached)."""
+    with connection() as con:
+        return query(con)
+
+
+# --- cached, de-identified -------------------------------------------------------------------------------------
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def documents(version: float) -> pd.DataFrame:
-    with db.open_published(published_path()) as con:
-        return queries.list_documents(con)
+def headline_counts(version: Any) -> dict[str, int]:
+    return read(queries.counts)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def facts(version: float, flt: queries.FactFilter) -> pd.DataFrame:
-    with db.open_published(published_path()) as con:
-        return queries.list_facts(con, flt)
+def fields(version: Any) -> list[str]:
+    return read(queries.fact_fields)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def fields(version: float) -> list[str]:
-    with db.open_published(published_path()) as con:
-        return queries.fact_fields(con)
+def choices(version: Any) -> case_queries.FilterChoices:
+    return read(case_queries.filter_choices)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def headline(version: float) -> dict[str, int]:
-    with db.open_published(published_path()) as con:
-        return queries.counts(con)
+def cases(version: Any, flt: CaseFilter) -> pd.DataFrame:
+    """The filtered case table, de-identified (pseudonyms, no names or identifiers)."""
+    return read(lambda con: export.case_table(con, flt))
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def headline(version: Any, flt: CaseFilter) -> dict[str, Any]:
+    return read(lambda con: case_queries.headline(con, flt))
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def deadlines(version: Any, flt: CaseFilter) -> pd.DataFrame:
+    return read(lambda con: case_queries.deadlines(con, flt))
+
+
+# --- per request: identified data, document text, exports ------------------------------------------------------
+
+
+def documents(version: Any) -> pd.DataFrame:
+    """Every document with its file name (names can identify a person: not cached)."""
+    return read(queries.list_documents)
+
+
+def facts(version: Any, flt: queries.FactFilter) -> pd.DataFrame:
+    """Facts with their source text (which holds names: not cached)."""
+    return read(lambda con: queries.list_facts(con, flt))
+
+
+def identified_cases(flt: CaseFilter) -> pd.DataFrame:
+    """The filtered case table with names, A-numbers, receipt numbers and dates of birth. Never cached."""
+    return read(lambda con: export.case_table(con, flt, identified=True))
+
+
+def export_file(flt: CaseFilter, fmt: export.ExportFormat, identified: bool, shared: bool) -> bytes:
+    """The bytes of one export of exactly the filtered case table, made by warehouse.export."""
+    with tempfile.TemporaryDirectory(prefix="medparole-export-") as folder:
+        with connection() as con:
+            result = export.export(con, flt, fmt, Path(folder), identified=identified, shared=shared)
+        return result.path.read_bytes()
+
+
+def export_notes(flt: CaseFilter, identified: bool, shared: bool) -> bytes:
+    """The notes of the CSV export (columns, the filter sentence, counting and suppression)."""
+    with tempfile.TemporaryDirectory(prefix="medparole-export-") as folder:
+        with connection() as con:
+            result = export.export(con, flt, export.ExportFormat.csv, Path(folder), identified, shared)
+        assert result.notes_path is not None
+        return result.notes_path.read_bytes()
+
+
+def stored_file(sha256: str) -> Path | None:
+    """The original file in the content-addressed store (store_dir/sha[:2]/sha), if it is there."""
+    path = settings().store_dir / sha256[:2] / sha256
+    return path if path.is_file() else None

@@ -1,26 +1,32 @@
-"""Documents and facts: every extracted fact with the text it came from, one filter, a CSV download."""
+"""Documents: every extracted fact with the text it came from (identified mode), one filter, a CSV download."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, privacy, sidebar
+from dashboard.privacy import Mode
 from warehouse.db import WarehouseError
 from warehouse.queries import FactFilter
 
-st.title("Documents and facts")
+st.title("Documents")
+mode = sidebar.current_mode()
+sidebar.mode_banner(mode)
 
 version = data.published_version()
 try:
-    headline = data.headline(version)
+    headline = data.headline_counts(version)
 except WarehouseError as exc:
     st.info(str(exc))
     st.stop()
 
 left, middle, right = st.columns(3)
-left.metric("Documents", f"{headline['documents']:,}")
-middle.metric("Facts", f"{headline['facts']:,}")
-right.metric("Could not be read", f"{headline['failed']:,}")
+left.metric("Documents", privacy.shown_count(headline["documents"], mode))
+middle.metric("Facts", privacy.shown_count(headline["facts"], mode))
+right.metric("Could not be read", privacy.shown_count(headline["failed"], mode))
+if mode is not Mode.identified:
+    st.info("Facts and file names come from the documents' text and can hold names: switch to Identified mode.")
+    st.stop()
 
 chosen = st.multiselect(
     "Fields",

@@ -1,4 +1,4 @@
-"""AppTest smoke test: the dashboard reads the published warehouse and shows documents and facts."""
+"""AppTest of every page against small published warehouses: real content, filters that change it, no exceptions."""
 
 from __future__ import annotations
 
@@ -10,12 +10,37 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
-def test_dashboard_shows_documents_facts_and_a_filter(
+def _app(data_dir: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None, **params: str) -> AppTest:
+    monkeypatch.setenv("MEDPAROLE_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    if page:
+        at.switch_page(page)
+    return at.run()
+
+
+def _texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("caption", "markdown", "info", "subheader", "header") for e in at.get(kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def _cases(data_dir: Path) -> list[tuple[str, str | None]]:
+    import duckdb
+
+    con = duckdb.connect(str(data_dir / "published.duckdb"), read_only=True)
+    try:
+        return con.execute("SELECT pseudonym, latest_outcome FROM case_summary ORDER BY pseudonym").fetchall()
+    finally:
+        con.close()
+
+
+def test_documents_page_shows_documents_facts_and_a_filter(
     published_warehouse: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("MEDPAROLE_DATA_DIR", str(published_warehouse))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = _app(published_warehouse, monkeypatch, "app_pages/documents.py")
     assert not at.exception
+    assert at.title[0].value == "Documents"
     assert [m.value for m in at.metric][:1] == ["6"]
     assert at.caption[0].value.endswith("facts")
     at.multiselect(key="fields").select("identifier").run()
@@ -27,8 +52,7 @@ def test_dashboard_shows_documents_facts_and_a_filter(
 
 
 def test_dashboard_explains_what_to_do_without_a_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MEDPAROLE_DATA_DIR", str(tmp_path))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = _app(tmp_path, monkeypatch)
     assert not at.exception
     assert "medparole ingest" in at.info[0].value
 
@@ -41,3 +65,180 @@ def test_dashboard_config_is_hardened() -> None:
     assert config["browser"]["gatherUsageStats"] is False
     assert config["server"]["enableXsrfProtection"] is True
     assert 0 < config["server"]["maxUploadSize"] <= 100
+
+
+def test_patterns_page_shows_kpis_and_charts_and_a_filter_changes_them(
+    case_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases = _cases(case_warehouse)
+    at = _app(case_warehouse, monkeypatch)
+    assert not at.exception
+    assert at.title[0].value == "Patterns"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Cases"] == str(len(cases))
+    assert metrics["Grant rate"].endswith("%")
+    assert len(at.get("vega_lite_chart")) >= 4
+    assert any("One case is one person's parole matter" in e.value for e in at.markdown)
+    outcome = sorted({o for _, o in cases if o})[0]
+    at.multiselect(key="filter_outcomes").select(outcome).run()
+    assert not at.exception
+    narrowed = sum(1 for _, o in cases if o == outcome)
+    assert {m.label: m.value for m in at.metric}["Cases"] == str(narrowed)
+    assert at.caption[0].value.startswith(f"{narrowed} case")
+    assert f"outcome is {outcome}" in at.caption[0].value
+    assert at.query_params["outcomes"] in (outcome, [outcome])
+
+
+def test_percent_toggle_and_shared_mode_suppress_small_counts(
+    case_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(case_warehouse, monkeypatch)
+    at.segmented_control(key="patterns_measure").set_value("Percent").run()
+    assert not at.exception
+    at.radio(key="privacy_mode").set_value("shared").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Cases"] == "≤10"  # the small warehouse has fewer than 11 cases
+    assert metrics["Grant rate"] == "–"
+    assert "fewer than 11 cases" in at.caption[0].value
+
+
+def test_a_filter_in_the_url_reproduces_the_view(case_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cases = _cases(case_warehouse)
+    outcome = sorted({o for _, o in cases if o})[0]
+    at = _app(case_warehouse, monkeypatch, "app_pages/cases.py", outcomes=outcome)
+    assert not at.exception
+    assert at.multiselect(key="filter_outcomes").value == [outcome]
+    table = at.dataframe[0].value
+    assert set(table["latest_outcome"]) == {outcome}
+
+
+def test_cases_page_lists_the_filtered_table_with_three_downloads(
+    case_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases = _cases(case_warehouse)
+    at = _app(case_warehouse, monkeypatch, "app_pages/cases.py")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert sorted(table["pseudonym"]) == [p for p, _ in cases]
+    assert "patient_names" in table.columns  # identified: a local session without sign-in
+    assert at.caption[0].value == f"{len(cases)} cases"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["CSV", "Excel", "Parquet", "Notes"]
+    at.radio(key="privacy_mode").set_value("deidentified").run()
+    table = at.dataframe[0].value
+    assert "patient_names" not in table.columns and "a_numbers" not in table.columns
+    at.radio(key="privacy_mode").set_value("shared").run()
+    counts = at.dataframe[0].value
+    assert "pseudonym" not in counts.columns and set(counts["cases"]) == {"≤10"}
+
+
+def test_case_page_shows_timeline_evidence_and_source_files(
+    case_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pseudonym = _cases(case_warehouse)[0][0]
+    at = _app(case_warehouse, monkeypatch, "app_pages/case.py", case=pseudonym)
+    assert not at.exception
+    assert at.header[0].value == pseudonym
+    assert len(at.get("vega_lite_chart")) == 1
+    evidence = [e.proto.body for e in at.get("html")]
+    assert any("<mark>" in body for body in evidence)
+    assert len(at.get("download_button")) >= 2  # each document's source file, from the store
+    assert [s.value for s in at.subheader][:1] == ["Timeline"]
+
+
+def test_case_page_without_a_case_offers_the_filtered_ones(
+    case_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(case_warehouse, monkeypatch, "app_pages/case.py")
+    assert not at.exception
+    assert at.selectbox(key="case_choice_None").options == [p for p, _ in _cases(case_warehouse)]
+    assert "choose one" in _texts(at)
+
+
+def test_deadlines_page_counts_expiries_and_offers_csv_and_calendar(
+    case_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(case_warehouse, monkeypatch, "app_pages/deadlines.py")
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert labels == [f"Paroles expiring within {d} days" for d in (30, 60, 90, 180)]
+    table = at.dataframe[0].value
+    assert "Parole terminated" in set(table["what"])
+    assert [b.proto.label for b in at.get("download_button")] == ["Deadlines as CSV", "Add to calendar (.ics)"]
+    at.segmented_control(key="deadline_kind").set_value("Terminations").run()
+    assert set(at.dataframe[0].value["what"]) == {"Parole terminated"}
+
+
+def test_review_page_records_a_correction_that_shows_at_once(
+    case_warehouse: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(case_warehouse, data)
+    at = _app(data, monkeypatch, "app_pages/review.py")
+    assert not at.exception
+    assert {m.label for m in at.metric} >= {"Low-confidence facts", "Conflicts", "Unread"}
+    docs = at.dataframe  # low-confidence, conflicts, unread, links, recent corrections
+    assert docs[-1].value.empty
+    at.text_input(key="review_author").input("Ana").run()
+    at.selectbox(key="add_field").set_value("legal_org")
+    at.text_input(key="add_value").input("Public Counsel")
+    at.text_input(key="add_reason").input("named in the cover letter")
+    at.button(key="add_submit").click().run()
+    assert not at.exception
+    history = at.dataframe[-1].value
+    assert list(history["action"]) == ["add"] and list(history["author"]) == ["Ana"]
+    assert list(history["new_value"]) == ["Public Counsel"]
+
+
+def test_downloads_hold_exactly_the_filtered_table_de_identified_unless_asked(
+    case_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    import pandas as pd
+
+    from dashboard import data
+    from warehouse.export import ExportFormat
+    from warehouse.filters import CaseFilter
+
+    monkeypatch.setenv("MEDPAROLE_DATA_DIR", str(case_warehouse))
+    cases = _cases(case_warehouse)
+    outcome = sorted({o for _, o in cases if o})[0]
+    flt = CaseFilter(outcomes=(outcome,))
+    csv = pd.read_csv(io.BytesIO(data.export_file(flt, ExportFormat.csv, identified=False, shared=False)))
+    assert sorted(csv["pseudonym"]) == sorted(p for p, o in cases if o == outcome)
+    assert "patient_names" not in csv.columns
+    xlsx = pd.read_excel(io.BytesIO(data.export_file(flt, ExportFormat.xlsx, True, False)), sheet_name=None)
+    assert set(xlsx) == {"cases", "notes"} and "patient_names" in xlsx["cases"].columns
+    parquet = pd.read_parquet(io.BytesIO(data.export_file(flt, ExportFormat.parquet, False, True)))
+    assert "pseudonym" not in parquet.columns and parquet["cases"].isna().all()
+    notes = data.export_notes(flt, identified=False, shared=False).decode()
+    assert f"where outcome is {outcome}" in notes and "De-identified" in notes
+
+
+def test_deidentified_mode_shows_no_names_or_document_text(
+    case_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(case_warehouse / "published.duckdb"), read_only=True)
+    pseudonym, names = con.execute(
+        "SELECT pseudonym, patient_names FROM case_summary JOIN case_identities USING (case_id) "
+        "WHERE patient_names IS NOT NULL ORDER BY pseudonym LIMIT 1"
+    ).fetchone()
+    con.close()
+    surname = names.split(";")[0].split(",")[0].split()[-1]
+    at = _app(case_warehouse, monkeypatch, "app_pages/case.py", case=pseudonym)
+    assert surname in _texts(at)
+    at.radio(key="privacy_mode").set_value("deidentified").run()
+    assert not at.exception
+    assert at.header[0].value == pseudonym
+    assert surname not in _texts(at) and not at.get("html")
+    assert "Identified mode" in at.info[0].value
+    facts = at.dataframe[0].value
+    assert not set(facts["field"]) & {"patient_name", "identifier"}
+    at.switch_page("app_pages/review.py").run()
+    assert "Identified mode" in at.info[0].value and not at.dataframe

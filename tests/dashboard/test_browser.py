@@ -35,9 +35,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture()
-def dashboard_url(published_warehouse: Path) -> Iterator[str]:
+def dashboard_url(case_warehouse: Path) -> Iterator[str]:
     port = _free_port()
-    env = {**os.environ, "MEDPAROLE_DATA_DIR": str(published_warehouse)}
+    env = {**os.environ, "MEDPAROLE_DATA_DIR": str(case_warehouse)}
     process = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(APP),
@@ -67,25 +67,59 @@ def dashboard_url(published_warehouse: Path) -> Iterator[str]:
         process.wait(timeout=20)
 
 
-def test_dashboard_renders_facts_in_chromium(dashboard_url: str, tmp_path: Path) -> None:
+def _case_count(data_dir: Path) -> int:
+    import duckdb
+
+    con = duckdb.connect(str(data_dir / "published.duckdb"), read_only=True)
+    try:
+        row = con.execute("SELECT count(*) FROM case_summary").fetchone()
+        return int(row[0]) if row else 0
+    finally:
+        con.close()
+
+
+def test_dashboard_pages_render_and_a_row_opens_its_case_in_chromium(
+    dashboard_url: str, case_warehouse: Path, tmp_path: Path
+) -> None:
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: install Debian's chromium package"
+    shots = Path(os.environ.get("MEDPAROLE_SCREENSHOTS", str(tmp_path)))
+    shots.mkdir(parents=True, exist_ok=True)
+    cases = _case_count(case_warehouse)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = browser.new_page(viewport={"width": 1400, "height": 1600})
             page.goto(dashboard_url)
-            page.get_by_role("heading", name="Documents and facts").wait_for(timeout=60_000)
-            page.get_by_role("button", name="Download CSV").wait_for(timeout=30_000)
-            page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
-            # The grid draws on a canvas; its accessible table still carries each cell's text.
-            page.locator("td", has_text="A212345678").first.wait_for(state="attached", timeout=30_000)
+            page.get_by_role("heading", name="Patterns").wait_for(timeout=60_000)
+            page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
+            page.get_by_text(f"{cases} cases", exact=True).first.wait_for(timeout=30_000)
             body = page.inner_text("body")
-            assert "Traceback" not in body and "Error" not in body.split("Documents and facts")[0]
-            page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
-            if os.environ.get("MEDPAROLE_SCREENSHOT"):
-                page.screenshot(path=os.environ["MEDPAROLE_SCREENSHOT"], full_page=True)
+            assert "Traceback" not in body and "Grant rate" in body
+            page.screenshot(path=str(shots / "patterns.png"))
+
+            page.get_by_role("link", name="Cases", exact=True).click()
+            page.get_by_role("heading", name="Cases").wait_for(timeout=30_000)
+            page.get_by_role("button", name="CSV", exact=True).wait_for(timeout=30_000)
+            grid = page.locator('[data-testid="stDataFrame"]').first
+            grid.wait_for(timeout=30_000)
+            page.screenshot(path=str(shots / "cases.png"))
+            # The grid draws on a canvas: click the first row's selection box.
+            box = grid.bounding_box()
+            assert box is not None
+            page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+            page.get_by_role("heading", name="Timeline").wait_for(timeout=30_000)
+            assert "case=case-" in page.url
+            page.locator("mark").first.wait_for(timeout=30_000)
+            page.screenshot(path=str(shots / "case.png"))
+
+            for name in ("Deadlines", "Review", "Documents"):
+                page.get_by_role("link", name=name, exact=True).click()
+                page.get_by_role("heading", name=name).wait_for(timeout=30_000)
+                page.wait_for_timeout(1500)
+                assert "Traceback" not in page.inner_text("body")
+                page.screenshot(path=str(shots / f"{name.lower()}.png"))
         finally:
             browser.close()
-    assert (tmp_path / "dashboard.png").stat().st_size > 10_000
+    assert (shots / "case.png").stat().st_size > 10_000

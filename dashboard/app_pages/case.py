@@ -1,0 +1,73 @@
+"""Case: one case's documents and dates on a timeline, each fact with the sentence it came from, conflicts
+between documents side by side, and the source files."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import case_view, charts, data, sidebar
+from dashboard.privacy import Mode
+from warehouse import case_queries
+from warehouse.db import WarehouseError
+
+st.title("Case")
+mode = sidebar.current_mode()
+sidebar.mode_banner(mode)
+if mode is Mode.shared:
+    st.info("The shared view shows no single case. Switch the privacy mode to see one.")
+    st.stop()
+
+flt = sidebar.current_filter()
+try:
+    pseudonyms = list(data.cases(data.published_version(), flt)["pseudonym"])
+except WarehouseError as exc:
+    st.info(str(exc))
+    st.stop()
+
+wanted = st.query_params.get("case")
+options = pseudonyms if wanted in pseudonyms or not wanted else [wanted, *pseudonyms]
+chosen = st.selectbox(
+    "Case",
+    options,
+    index=options.index(wanted) if wanted in options else None,
+    placeholder="Choose a case",
+    key=f"case_choice_{wanted}",
+)
+if not chosen:
+    st.caption(f"{flt.human_clause(len(pseudonyms))}: choose one, or select a row on the Cases page.")
+    st.stop()
+if chosen != wanted:
+    st.query_params["case"] = chosen
+
+with data.connection() as con:
+    case = case_queries.find_case(con, chosen)
+    if case is None:
+        st.warning(f"No case {chosen} in the published warehouse (it may have been merged or re-linked).")
+        st.stop()
+    identity = case_queries.case_identity(con, case["case_id"]) if mode is Mode.identified else {}
+    documents = case_queries.case_documents(con, case["case_id"])
+    timeline = case_queries.case_timeline(con, case["case_id"])
+    facts = case_queries.case_facts(con, case["case_id"])
+    conflicts = case_queries.case_conflicts(con, case["case_id"])
+    pages = case_queries.document_pages(con, list(documents["sha256"])) if mode is Mode.identified else {}
+
+case_view.summary(case, identity)
+
+st.subheader("Timeline")
+st.altair_chart(charts.timeline_chart(timeline, documents, show_files=mode is Mode.identified), width="stretch")
+
+if conflicts.empty:
+    st.caption("The case's documents agree on name, date of birth, A-number and country.")
+else:
+    st.subheader("Where the documents disagree")
+    case_view.conflicts(conflicts, show_text=mode is Mode.identified)
+
+st.subheader("Facts and their evidence")
+if mode is Mode.identified:
+    case_view.evidence(facts, pages)
+else:
+    st.info("Evidence sentences and names come from the documents' text: switch to Identified mode to see them.")
+    st.dataframe(case_view.deidentified_facts(facts), hide_index=True)
+
+st.subheader("Documents")
+case_view.documents(documents, show_files=mode is Mode.identified)

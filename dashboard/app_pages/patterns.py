@@ -1,0 +1,89 @@
+"""Patterns: the headline figures and the charts, for the cases the sidebar selects."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, data, kpis, privacy, sidebar
+from dashboard.privacy import Mode
+from warehouse.db import WarehouseError
+
+st.title("Patterns")
+mode = sidebar.current_mode()
+sidebar.mode_banner(mode)
+flt = sidebar.current_filter()
+try:
+    version = data.published_version()
+    cases = data.cases(version, flt)
+    headline = data.headline(version, flt)
+except WarehouseError as exc:
+    st.info(str(exc))
+    st.stop()
+
+st.caption(privacy.shown_sentence(flt.human_clause(len(cases)), len(cases), mode))
+figures = kpis.headline_figures(headline, shared=mode is Mode.shared)
+for column, figure in zip(st.columns(4) + st.columns(4), figures, strict=False):
+    column.metric(figure.label, figure.value, help=figure.help, border=True)
+
+percent = st.segmented_control("Show", ["Number", "Percent"], default="Number", key="patterns_measure") == "Percent"
+shared = mode is Mode.shared
+
+
+def show(chart_data, draw, about: str) -> None:  # type: ignore[no-untyped-def]
+    """Draw one chart (suppressing small counts in shared mode) and its note on how it is counted."""
+    shown = privacy.suppress(chart_data, ("cases",)) if shared else chart_data
+    if shared:
+        shown = shown.assign(percent=shown["percent"].mask(shown["suppressed"])).dropna(subset=["cases"])
+    if shown.empty:
+        st.caption(
+            "No cases to draw" + (" (or every count is 10 or fewer, which the shared view hides)." if shared else ".")
+        )
+    else:
+        st.altair_chart(draw(shown), width="stretch")
+    with st.expander("About the data"):
+        st.markdown(about + (kpis.SHARED_NOTE if shared else ""))
+
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Cases per quarter by outcome")
+    show(charts.cases_per_quarter_data(cases), lambda d: charts.quarter_chart(d, percent), kpis.ABOUT["quarter"])
+with right:
+    st.subheader("Time to decision")
+    show(charts.time_to_decision_data(cases), lambda d: charts.histogram_chart(d, percent), kpis.ABOUT["time"])
+
+by = (
+    st.segmented_control("Outcome by", list(kpis.OUTCOME_BY), default="Diagnosis", key="patterns_outcome_by")
+    or "Diagnosis"
+)
+column, words = kpis.OUTCOME_BY[by]
+st.subheader(f"Outcome by {words}")
+show(
+    charts.outcome_by_data(cases, column),
+    lambda d: charts.stacked_outcome_bars(d, "group", by, percent),
+    kpis.ABOUT["outcome_by"].format(words=words),
+)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Home care against inpatient cost")
+    if shared:
+        show(charts.cost_band_data(cases), lambda d: charts.cost_band_chart(d, percent), kpis.ABOUT["cost"])
+    else:
+        costs = charts.cost_data(cases)
+        if costs.empty:
+            st.caption("No case states both a monthly home-care and an inpatient cost.")
+        else:
+            st.altair_chart(charts.cost_scatter(costs), width="stretch")
+        with st.expander("About the data"):
+            st.markdown(kpis.ABOUT["cost"])
+with right:
+    st.subheader("Legal representation and outcome")
+    show(
+        charts.representation_data(cases),
+        lambda d: charts.stacked_outcome_bars(d, "group", "Legal organisation", percent),
+        kpis.ABOUT["representation"],
+    )
+
+st.subheader("Terminations over time")
+show(charts.terminations_data(cases), lambda d: charts.terminations_chart(d, percent), kpis.ABOUT["terminations"])

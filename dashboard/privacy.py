@@ -1,0 +1,103 @@
+"""Privacy modes: who may see what, and the small-count suppression every shared figure goes through."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+
+from warehouse.export import SUPPRESS_MAX
+from warehouse.filters import CaseFilter
+
+
+class Mode(StrEnum):
+    """identified: names and identifiers (coordinators); deidentified: pseudonyms only; shared: pseudonyms and
+    every count from 1 to 10 suppressed (partners, the public)."""
+
+    identified = "identified"
+    deidentified = "deidentified"
+    shared = "shared"
+
+
+LABELS = {Mode.identified: "Identified", Mode.deidentified: "De-identified", Mode.shared: "Shared"}
+HELP = {
+    Mode.identified: "Names, A-numbers and dates of birth shown and exported. Coordinators only.",
+    Mode.deidentified: "Cases under pseudonyms; no names or identifiers anywhere.",
+    Mode.shared: "For partners and the public: de-identified, no case rows, counts from 1 to 10 suppressed.",
+}
+
+
+def auth_configured(secrets: Mapping[str, Any]) -> bool:
+    """Whether st.login can work: an [auth] section with a redirect URI and a cookie secret."""
+    auth = secrets.get("auth") or {}
+    return bool(auth.get("redirect_uri") and auth.get("cookie_secret"))
+
+
+def allowlist(secrets: Mapping[str, Any]) -> frozenset[str]:
+    """E-mail addresses allowed identified data: [medparole] identified_allowlist in secrets.toml."""
+    section = secrets.get("medparole") or {}
+    return frozenset(str(e).strip().lower() for e in section.get("identified_allowlist", []) if str(e).strip())
+
+
+def may_see_identified(configured: bool, logged_in: bool, email: str | None, allowed: Iterable[str]) -> bool:
+    """Without sign-in configured the app is a local single-user tool: identified is allowed. With sign-in,
+    only a signed-in user on the allowlist."""
+    if not configured:
+        return True
+    return logged_in and bool(email) and str(email).strip().lower() in set(allowed)
+
+
+def available_modes(identified_allowed: bool) -> list[Mode]:
+    return [Mode.identified, Mode.deidentified, Mode.shared] if identified_allowed else [Mode.deidentified, Mode.shared]
+
+
+def suppress(frame: pd.DataFrame, columns: Iterable[str] = ("cases",)) -> pd.DataFrame:
+    """A copy with every count from 1 to SUPPRESS_MAX in `columns` blanked (NA), and a `suppressed` flag."""
+    out = frame.copy()
+    flags = pd.Series(False, index=out.index)
+    for column in columns:
+        if column not in out:
+            continue
+        small = pd.to_numeric(out[column], errors="coerce").between(1, SUPPRESS_MAX)
+        flags |= small
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype("Float64").mask(small)
+    out["suppressed"] = flags
+    return out
+
+
+def shown_count(count: int | None, mode: Mode) -> str:
+    """A count as the current mode may show it: '1-10' hidden in shared mode."""
+    if count is None:
+        return "–"
+    if mode is Mode.shared and 1 <= count <= SUPPRESS_MAX:
+        return f"≤{SUPPRESS_MAX}"
+    return f"{count:,}"
+
+
+def shown_sentence(sentence: str, count: int, mode: Mode) -> str:
+    """The filter sentence, its count written as 'fewer than 11' when shared mode hides it."""
+    if mode is Mode.shared and 1 <= count <= SUPPRESS_MAX:
+        noun = "case" if count == 1 else "cases"
+        return sentence.replace(f"{count:,} {noun}", f"fewer than {SUPPRESS_MAX + 1} cases", 1)
+    return sentence
+
+
+def export_stem(flt: CaseFilter, count: int, mode: Mode) -> str:
+    """The download's file name (without extension): the filter sentence, and the mode when it matters."""
+    if mode is Mode.shared:
+        stem = (
+            flt.file_stem(count)
+            if not 1 <= count <= SUPPRESS_MAX
+            else flt.file_stem(0).replace("-0-cases", "-few-cases")
+        )
+        return f"{stem}-shared"
+    return flt.file_stem(count) + ("-identified" if mode is Mode.identified else "")
+
+
+def display_counts(frame: pd.DataFrame, column: str = "cases") -> pd.DataFrame:
+    """A suppressed table for the screen: blank counts written as '≤10' so nobody reads them as zero."""
+    shown = frame.copy()
+    shown[column] = [f"≤{SUPPRESS_MAX}" if pd.isna(v) else f"{int(v):,}" for v in shown[column]]
+    return shown
