@@ -203,8 +203,9 @@ CREATE OR REPLACE MACRO needs_review_fact(confidence, reviewed, field, role) AS
 -- One row per case: what the dashboard filters on. Rules (written here because the numbers depend on them):
 -- * latest outcome: the outcome stated by the case's latest decision document (documents other than medical
 --   letters first, then by the document's decision date, else its own date, newest first; then confidence);
--- * decision date and days to decision: that document's decision date, minus its filed date (else the case's
---   earliest filed date); filed_date is the case's earliest filed date (when the family first asked);
+-- * decision date and days to decision: that document's decision date (for a decision notice whose text gives
+--   none, the notice's own date; none while pending), minus its filed date (else the case's earliest filed
+--   date); filed_date is the case's earliest filed date (when the family first asked);
 -- * parole start / end / duration: the latest stated anywhere in the case (a re-parole extends them);
 -- * primary diagnosis: among diagnoses asserted present, the one stated in most documents, then with the
 --   highest confidence, then alphabetically; its ICD-10 code is the one most often attached to it;
@@ -229,7 +230,12 @@ docs AS (
 ),
 outcomes AS (
     SELECT * FROM (
-        SELECT f.case_id, f.sha256, f.value AS outcome, dd.dated, dd.decision, dd.filed,
+        SELECT f.case_id, f.sha256, f.value AS outcome, dd.dated, dd.filed,
+               -- A notice states a decision on the day it is issued: its own date is the decision date
+               -- unless the text says when the decision was made; a pending request has none.
+               CASE WHEN f.value <> 'pending'
+                    THEN coalesce(dd.decision, CASE WHEN dd.doc_type = 'parole_decision' THEN dd.document END)
+               END AS decision,
                row_number() OVER (
                    PARTITION BY f.case_id
                    ORDER BY (f.doc_type <> 'medical_letter') DESC, dd.dated DESC NULLS LAST, f.confidence DESC,
