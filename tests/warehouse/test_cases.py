@@ -143,3 +143,15 @@ def test_two_dates_of_birth_show_as_a_conflict_not_a_choice(tmp_path: Path) -> N
     assert "date_of_birth" in summary[0] and summary[1] is True
     queue = con.execute("SELECT kind FROM review_queue WHERE case_id = ? AND kind = 'conflict'", [case_id]).fetchall()
     assert queue
+
+
+def test_decided_cases_have_a_decision_date_and_pending_ones_none() -> None:
+    con = _gold_warehouse()
+    cases.link_cases(con, KEY)
+    rows = con.execute(
+        "SELECT latest_outcome, decision_date, days_to_decision FROM case_summary WHERE latest_outcome IS NOT NULL"
+    ).fetchall()
+    decided = [r for r in rows if r[0] in ("granted", "denied", "extended", "terminated")]
+    assert decided and all(r[1] is not None for r in decided)
+    assert all(r[2] is None or r[2] >= 0 for r in decided)
+    assert all(r[1] is None for r in rows if r[0] == "pending")
