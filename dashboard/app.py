@@ -28,6 +28,7 @@ pages = {
     "Check": [
         st.Page("app_pages/review.py", title="Review", icon=":material/fact_check:"),
         st.Page("app_pages/documents.py", title="Documents", icon=":material/description:"),
+        st.Page("app_pages/pipeline.py", title="Pipeline", icon=":material/conveyor_belt:"),
     ],
 }
 page = st.navigation(pages)

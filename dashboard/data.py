@@ -130,3 +130,13 @@ def stored_file(sha256: str) -> Path | None:
     """The original file in the content-addressed store (store_dir/sha[:2]/sha), if it is there."""
     path = settings().store_dir / sha256[:2] / sha256
     return path if path.is_file() else None
+
+
+def recent_runs(version: Any) -> pd.DataFrame:
+    """The run ledger (not cached: an analyst watches it change)."""
+    return read(queries.recent_runs)
+
+
+def unreadable_documents(version: Any) -> pd.DataFrame:
+    """Failed and partial documents; file names can hold names, so read per request, never cached."""
+    return read(queries.unreadable_documents)

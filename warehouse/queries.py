@@ -112,3 +112,25 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     )
     assert row is not None
     return {"documents": row[0], "failed": row[1], "facts": row[2]}
+
+
+def recent_runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> pd.DataFrame:
+    """The run ledger, newest first: flow, state, counts and duration."""
+    return con.execute(
+        """
+        SELECT started_at, flow, status, seen, new, skipped, failed, pages, round(duration_s, 1) AS duration_s,
+               extractor_version
+        FROM runs ORDER BY started_at DESC LIMIT ?
+        """,
+        [limit],
+    ).df()
+
+
+def unreadable_documents(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Documents that failed or were read only in part, with the error and what to do."""
+    return con.execute(
+        """
+        SELECT file_name, status, error_code, error_message, media_type, extracted_at, sha256
+        FROM document_list WHERE status <> 'ok' ORDER BY extracted_at DESC, file_name
+        """
+    ).df()
