@@ -68,6 +68,13 @@ _STREET = re.compile(r"\b(?:avenida|av|calle|boulevard|blvd|bulevar|colonia|col|
 # A sentence, with wrapped lines kept together; paragraphs and page breaks end it.
 _SENTENCE_CHUNK = re.compile(r"(?:[^.!?\n\f]|\n(?![ \t]*\n))+[.!?]*")
 _NEGATED_BEFORE = re.compile(r"\b(?:no|not|n't|only|solo|sólo|únicamente)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+# A statement asked for, not made: "submit evidence that the treatment is unavailable in El Salvador" (an RFE),
+# "whether treatment is available", "demuestre que el tratamiento no está disponible".
+_ASKED_BEFORE = re.compile(
+    r"\b(?:evidence|proof|documentation|establish\w*|demonstrat\w*|whether|"
+    r"evidencia|pruebas?|demuestre|demostrar|acredit\w+)\b[^.;:]{0,90}$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -262,6 +269,8 @@ def _unavailable_facts(ctx: TextContext) -> list[Fact]:
     matches.sort(key=lambda pair: pair[1].groupdict().get("country") is None)
     for rule, match in matches:
         if not rule.value and _NEGATED_BEFORE.search(ctx.text[max(0, match.start() - 25) : match.start()]):
+            continue
+        if _ASKED_BEFORE.search(ctx.text[max(0, match.start() - 120) : match.start()]):
             continue
         named = match.groupdict().get("country")
         country = by_name.get(_key(fold(named))) if named else None

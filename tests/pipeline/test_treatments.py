@@ -170,6 +170,12 @@ def test_treatments_dialysis_gives_way_to_its_kind() -> None:
         ("Avenida Caracas No. 1-65, Bogotá\nEs importante mencionar que no está disponible en el sistema de salud "
          "público del país.", "es", [(True, "CO")]),
         ("It is not available in the public health system. Tegucigalpa, M.D.C.", "en", [(True, "HN")]),
+        # asked for, not stated (a request for evidence, a legal standard): no fact
+        ("Please submit evidence that the treatment is unavailable in El Salvador.", "en", []),
+        ("You have not established that dialysis is not available in Guatemala.", "en", []),
+        ("USCIS will consider whether the treatment is not available in Honduras.", "en", []),
+        ("Presente pruebas de que el tratamiento no se encuentra disponible en Honduras.", "es", []),
+        ("Se requiere documentación que demuestre que el trasplante no se realiza en Guatemala.", "es", []),
     ],
 )  # fmt: skip
 def test_treatments_reads_unavailable_in_home_country(
