@@ -326,7 +326,12 @@ def find_hits(rule: Rule, text: str) -> Iterator[Hit]:
         elif rule.field == "age_years" and groups.get("num"):
             age = age_value(match)
             if age is not None:
-                yield Hit(rule, age, match.start(), match.end())
+                # The fact's text is the age itself ("8 años", "4-year-old"), not the name or label the cue
+                # needed around it.
+                end = match.end()
+                while end > match.start("num") and text[end - 1] in " \t\n,;:)(.":
+                    end -= 1
+                yield Hit(rule, age, match.start("num"), end)
         elif rule.field == "country_of_origin" and groups.get("country"):
             code = country_code(match.group("country"))
             if code and code != "US":

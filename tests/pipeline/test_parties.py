@@ -465,3 +465,10 @@ def test_legal_org_resolves_aliases(text: str, expected: str) -> None:
 )
 def test_legal_org_ignores_medical_societies_agencies_and_social_work(text: str) -> None:
     assert _values(organisations.extract(_ctx(text)), "legal_org") == set()
+
+
+def test_age_fact_text_is_the_age_not_the_name_before_it() -> None:
+    text = "El infrascrito hace constar que el niño Kevin Alexander Pérez Chen, de 8 años, originario de Guatemala."
+    facts = [f for f in patient.extract(_ctx(text, "es")) if f.field == "age_years"]
+    assert [(f.value, f.text) for f in facts] == [(8, "8 años")]
+    assert all(text[f.start : f.end] == f.text for f in facts)
