@@ -114,9 +114,10 @@ def test_dashboard_pages_render_and_a_row_opens_its_case_in_chromium(
             page.locator("mark").first.wait_for(timeout=30_000)
             page.screenshot(path=str(shots / "case.png"))
 
-            for name in ("Deadlines", "Review", "Documents"):
+            for name in ("Deadlines", "Review", "Documents", "Pipeline"):
                 page.get_by_role("link", name=name, exact=True).click()
-                page.get_by_role("heading", name=name).wait_for(timeout=30_000)
+                # exact, and the first: while Streamlit swaps pages the old page's headings linger a moment
+                page.get_by_role("heading", name=name, exact=True).first.wait_for(timeout=30_000)
                 page.wait_for_timeout(1500)
                 assert "Traceback" not in page.inner_text("body")
                 page.screenshot(path=str(shots / f"{name.lower()}.png"))
