@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from warehouse.export import SUPPRESS_MAX
+from warehouse.filters import SUPPRESS_MAX, is_suppressed
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ def _money(value: Any) -> str:
 
 
 def _count(value: int, shared: bool) -> str:
-    return f"≤{SUPPRESS_MAX}" if shared and 1 <= value <= SUPPRESS_MAX else f"{value:,}"
+    return f"≤{SUPPRESS_MAX}" if shared and is_suppressed(value) else f"{value:,}"
 
 
 def headline_figures(h: Mapping[str, Any], shared: bool) -> list[Figure]:

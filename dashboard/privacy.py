@@ -8,8 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from warehouse.export import SUPPRESS_MAX
-from warehouse.filters import CaseFilter
+from warehouse.filters import SUPPRESS_MAX, CaseFilter, is_suppressed
 
 
 class Mode(StrEnum):
@@ -71,28 +70,20 @@ def shown_count(count: int | None, mode: Mode) -> str:
     """A count as the current mode may show it: '1-10' hidden in shared mode."""
     if count is None:
         return "–"
-    if mode is Mode.shared and 1 <= count <= SUPPRESS_MAX:
+    if mode is Mode.shared and is_suppressed(count):
         return f"≤{SUPPRESS_MAX}"
     return f"{count:,}"
 
 
-def shown_sentence(sentence: str, count: int, mode: Mode) -> str:
+def shown_sentence(flt: CaseFilter, count: int, mode: Mode) -> str:
     """The filter sentence, its count written as 'fewer than 11' when shared mode hides it."""
-    if mode is Mode.shared and 1 <= count <= SUPPRESS_MAX:
-        noun = "case" if count == 1 else "cases"
-        return sentence.replace(f"{count:,} {noun}", f"fewer than {SUPPRESS_MAX + 1} cases", 1)
-    return sentence
+    return flt.human_clause(count, shared=mode is Mode.shared)
 
 
 def export_stem(flt: CaseFilter, count: int, mode: Mode) -> str:
     """The download's file name (without extension): the filter sentence, and the mode when it matters."""
     if mode is Mode.shared:
-        stem = (
-            flt.file_stem(count)
-            if not 1 <= count <= SUPPRESS_MAX
-            else flt.file_stem(0).replace("-0-cases", "-few-cases")
-        )
-        return f"{stem}-shared"
+        return f"{flt.file_stem(count, shared=True)}-shared"
     return flt.file_stem(count) + ("-identified" if mode is Mode.identified else "")
 
 

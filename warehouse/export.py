@@ -25,9 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from warehouse.filters import CaseFilter
-
-SUPPRESS_MAX = 10
+from warehouse.filters import SUPPRESS_MAX, CaseFilter
 
 
 class ExportFormat(StrEnum):
@@ -138,13 +136,10 @@ def export(
     identified = identified and not shared
     frame = case_table(con, flt, identified=identified, coarsen_dates=coarsen_dates)
     cases = len(frame)
-    shown = f"fewer than {SUPPRESS_MAX + 1}" if shared and 1 <= cases <= SUPPRESS_MAX else None
-    sentence = flt.human_clause(cases)
-    if shown:
-        sentence = sentence.replace(f"{cases:,} case{'s' if cases != 1 else ''}", f"{shown} cases", 1)
+    sentence = flt.human_clause(cases, shared=shared)
     table = aggregate(frame, group_by) if shared else frame
     if path.is_dir():
-        stem = flt.file_stem(cases) if not shown else flt.file_stem(0).replace("-0-cases", "-few-cases")
+        stem = flt.file_stem(cases, shared=shared)
         path = path / f"{stem}{'-shared' if shared else ''}.{format.value}"
     path.parent.mkdir(parents=True, exist_ok=True)
     notes = _notes(sentence, table, identified, shared, coarsen_dates, group_by)

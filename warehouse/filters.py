@@ -14,6 +14,9 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
+# Shared views and exports suppress every count from 1 to this.
+SUPPRESS_MAX = 10
+
 
 class DateField(StrEnum):
     """Which date the date range applies to; the values are case_summary's columns."""
@@ -99,11 +102,21 @@ class CaseFilter:
                 "EXISTS (SELECT 1 FROM case_documents fd JOIN pages fp USING (sha256) "
                 "WHERE fd.case_id = cs.case_id AND fp.text ILIKE ? ESCAPE '\\')"
             )
-            params.append(f"%{_escape_like(self.text.strip())}%")
+            params.append(f"%{escape_like(self.text.strip())}%")
         return (" AND ".join(clauses) or "TRUE"), params
 
-    def human_clause(self, count: int) -> str:
-        """'42 cases where outcome is terminated and diagnosis is short bowel syndrome'."""
+    def human_clause(self, count: int, shared: bool = False) -> str:
+        """'42 cases where outcome is terminated and diagnosis is short bowel syndrome'; shared, a count from 1 to
+        SUPPRESS_MAX is written 'fewer than 11 cases'."""
+        return count_phrase(count, "case", shared) + self._where()
+
+    def file_stem(self, count: int, shared: bool = False) -> str:
+        """A safe file name from the sentence: 'medparole-42-cases-where-outcome-is-terminated' ('few-cases' for a
+        count shared mode hides)."""
+        counted = "few cases" if shared and is_suppressed(count) else count_phrase(count, "case")
+        return file_stem_of(counted + self._where())
+
+    def _where(self) -> str:
         parts: list[str] = []
         date_words = DateField(self.date_field).value.replace("_", " ")
         if self.date_from and self.date_to:
@@ -128,13 +141,7 @@ class CaseFilter:
             parts.append("the case " + ("needs" if self.needs_review else "does not need") + " review")
         if self.text.strip():
             parts.append(f'the documents mention "{self.text.strip()}"')
-        noun = "case" if count == 1 else "cases"
-        return f"{count:,} {noun}" + (" where " + " and ".join(parts) if parts else "")
-
-    def file_stem(self, count: int) -> str:
-        """A safe file name from the sentence: 'medparole-42-cases-where-outcome-is-terminated'."""
-        slug = re.sub(r"[^a-z0-9]+", "-", self.human_clause(count).lower()).strip("-")
-        return f"medparole-{slug}"[:120].rstrip("-")
+        return " where " + " and ".join(parts) if parts else ""
 
     def to_query_params(self) -> dict[str, list[str]]:
         """The filter as URL query parameters (lists repeat the key); defaults are left out."""
@@ -191,5 +198,24 @@ def _parse(name: str, values: list[str]) -> Any:
     return tuple(values)
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
+    """`text` for a LIKE pattern with ESCAPE '\\': its own %, _ and backslashes match literally."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def is_suppressed(count: int) -> bool:
+    """Whether shared mode hides this count (1 to SUPPRESS_MAX; zero is shown)."""
+    return 1 <= count <= SUPPRESS_MAX
+
+
+def count_phrase(count: int, noun: str, shared: bool = False) -> str:
+    """'42 cases', '1 case'; shared, a hidden count is 'fewer than 11 cases'."""
+    if shared and is_suppressed(count):
+        return f"fewer than {SUPPRESS_MAX + 1} {noun}s"
+    return f"{count:,} {noun if count == 1 else noun + 's'}"
+
+
+def file_stem_of(sentence: str) -> str:
+    """A safe file name from a sentence: lower case, dashes, 'medparole-' first, 120 characters at most."""
+    slug = re.sub(r"[^a-z0-9]+", "-", sentence.lower()).strip("-")
+    return f"medparole-{slug}"[:120].rstrip("-")

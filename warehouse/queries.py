@@ -6,7 +6,6 @@ filters.py): values never enter SQL text.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from warehouse import db
+from warehouse.filters import count_phrase, escape_like, file_stem_of
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class FactFilter:
             params.append(self.min_confidence)
         if self.text.strip():
             clauses.append("(value ILIKE ? OR text ILIKE ?)")
-            like = f"%{_escape_like(self.text.strip())}%"
+            like = f"%{escape_like(self.text.strip())}%"
             params.extend([like, like])
         return (" AND ".join(clauses) or "TRUE"), params
 
@@ -55,17 +55,11 @@ class FactFilter:
             parts.append(f"confidence is at least {self.min_confidence:.2f}")
         if self.text.strip():
             parts.append(f'value or text contains "{self.text.strip()}"')
-        noun = "fact" if count == 1 else "facts"
-        return f"{count:,} {noun}" + (" where " + " and ".join(parts) if parts else "")
+        return count_phrase(count, "fact") + (" where " + " and ".join(parts) if parts else "")
 
     def file_stem(self, count: int) -> str:
         """A safe file name from the sentence: 'medparole-12-facts-where-field-is-diagnosis'."""
-        slug = re.sub(r"[^a-z0-9]+", "-", self.human_clause(count).lower()).strip("-")
-        return f"medparole-{slug}"[:120]
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return file_stem_of(self.human_clause(count))
 
 
 def list_documents(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -20,8 +20,7 @@ except WarehouseError as exc:
     st.info(str(exc))
     st.stop()
 
-sentence = flt.human_clause(len(table))
-st.caption(privacy.shown_sentence(sentence, len(table), mode))
+st.caption(privacy.shown_sentence(flt, len(table), mode))
 
 if mode is Mode.shared:
     st.markdown("Shared view: no case rows, only counts by outcome and ICD-10 chapter; counts from 1 to 10 are hidden.")

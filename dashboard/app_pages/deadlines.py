@@ -19,7 +19,7 @@ except WarehouseError as exc:
     st.stop()
 
 cases_with_deadlines = int(deadlines["case_id"].nunique())
-st.caption("Deadlines of " + privacy.shown_sentence(flt.human_clause(cases_with_deadlines), cases_with_deadlines, mode))
+st.caption("Deadlines of " + privacy.shown_sentence(flt, cases_with_deadlines, mode))
 counts = deadline_items.bucket_counts(deadlines)
 for column, days in zip(st.columns(len(counts)), counts, strict=True):
     column.metric(f"Paroles expiring within {days} days", privacy.shown_count(counts[days], mode), border=True)

@@ -20,7 +20,7 @@ except WarehouseError as exc:
     st.info(str(exc))
     st.stop()
 
-st.caption(privacy.shown_sentence(flt.human_clause(len(cases)), len(cases), mode))
+st.caption(privacy.shown_sentence(flt, len(cases), mode))
 figures = kpis.headline_figures(headline, shared=mode is Mode.shared)
 for column, figure in zip(st.columns(4) + st.columns(4), figures, strict=False):
     column.metric(figure.label, figure.value, help=figure.help, border=True)

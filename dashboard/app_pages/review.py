@@ -23,9 +23,7 @@ except WarehouseError as exc:
     st.stop()
 
 kinds = queue["kind"].value_counts()
-st.caption(
-    f"For {privacy.shown_sentence(flt.human_clause(queue['case_id'].nunique()), queue['case_id'].nunique(), mode)}"
-)
+st.caption(f"For {privacy.shown_sentence(flt, queue['case_id'].nunique(), mode)}")
 for column, kind in zip(st.columns(len(review_actions.KIND_LABELS)), review_actions.KIND_LABELS, strict=True):
     column.metric(review_actions.KIND_LABELS[kind], privacy.shown_count(int(kinds.get(kind, 0)), mode), border=True)
 if mode is not Mode.identified:
