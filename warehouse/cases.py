@@ -33,6 +33,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from warehouse import db
+
 _PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "da", "dos"})
 # Strength of each reason, strongest first: a document's link_reason is the strongest link it took part in.
 REASONS = ("a_number", "receipt_number", "name_dob", "mrn", "name_only", "alone")
@@ -328,24 +330,29 @@ def link_cases(con: duckdb.DuckDBPyConnection, key: bytes) -> LinkStats:
     doc_rows = [(sha, case_of[sha], reason_of.get(sha, "alone")) for sha in sorted(case_of)]
     for _, _, reason in doc_rows:
         stats.reasons[reason] = stats.reasons.get(reason, 0) + 1
-    con.execute("BEGIN TRANSACTION")
     try:
-        if retired:
-            con.execute("DELETE FROM cases WHERE case_id IN (SELECT unnest(?))", [retired])
-        if new_rows:
-            con.executemany("INSERT INTO cases (case_id, pseudonym) VALUES (?, ?)", new_rows)
-        con.execute("DELETE FROM case_documents")
-        con.execute("DELETE FROM case_links")
-        _insert(con, "case_documents", ("sha256", "case_id", "link_reason"), doc_rows)
-        link_rows = [(case_of[a], a, b, r) for a, b, r in sorted(links)]
-        _insert(con, "case_links", ("case_id", "sha256_a", "sha256_b", "reason"), link_rows)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        with db.transaction(con):
+            _replace_links(con, retired, new_rows, doc_rows, [(case_of[a], a, b, r) for a, b, r in sorted(links)])
     finally:
         con.unregister("incoming_rows")
     return stats
+
+
+def _replace_links(
+    con: duckdb.DuckDBPyConnection,
+    retired: list[str],
+    new_rows: list[tuple[str, str]],
+    doc_rows: list[tuple[str, str, str]],
+    link_rows: list[tuple[str, str, str, str]],
+) -> None:
+    if retired:
+        con.execute("DELETE FROM cases WHERE case_id IN (SELECT unnest(?))", [retired])
+    if new_rows:
+        con.executemany("INSERT INTO cases (case_id, pseudonym) VALUES (?, ?)", new_rows)
+    con.execute("DELETE FROM case_documents")
+    con.execute("DELETE FROM case_links")
+    _insert(con, "case_documents", ("sha256", "case_id", "link_reason"), doc_rows)
+    _insert(con, "case_links", ("case_id", "sha256_a", "sha256_b", "reason"), link_rows)
 
 
 def _insert(

@@ -24,6 +24,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from warehouse import db
+
 
 class Action(StrEnum):
     """What a person did to a fact; the values are the SQL values."""
@@ -157,19 +159,11 @@ def read_corrections(store: Path) -> pd.DataFrame:
 def apply_corrections(con: duckdb.DuckDBPyConnection, store: Path) -> int:
     """Copy the store into the working warehouse's `corrections` table (replacing it); returns the row count."""
     frame = read_corrections(store)
-    con.register("incoming_corrections", frame)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with db.transaction(con, incoming_corrections=frame):
         con.execute("DELETE FROM corrections")
         con.execute(
             f"INSERT INTO corrections ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} FROM incoming_corrections"  # noqa: S608
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("incoming_corrections")
     return len(frame)
 
 

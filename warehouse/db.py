@@ -71,13 +71,30 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
             continue
         if not fresh:
             log.info("applying warehouse migration %04d %s", version, name)
-            con.execute("BEGIN")
-            con.execute(sql)
-            con.execute("INSERT INTO applied_migrations (version, name) VALUES (?, ?)", [version, name])
-            con.execute("COMMIT")
+            with transaction(con):
+                con.execute(sql)
+                con.execute("INSERT INTO applied_migrations (version, name) VALUES (?, ?)", [version, name])
         else:
             con.execute("INSERT INTO applied_migrations (version, name) VALUES (?, ?)", [version, name])
     con.execute(_sql("views.sql"))
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection, **tables: Any) -> Iterator[None]:
+    """One transaction, with the given Arrow or pandas tables registered under their names for its statements:
+    committed when the block ends, rolled back on any error, the names unregistered either way."""
+    for name, table in tables.items():
+        con.register(name, table)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in tables:
+            con.unregister(name)
 
 
 def connect_writer(path: Path) -> duckdb.DuckDBPyConnection:

@@ -16,6 +16,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from warehouse import db
+
 
 @dataclass(frozen=True)
 class PageRow:
@@ -125,24 +127,18 @@ def load_documents(con: duckdb.DuckDBPyConnection, items: Sequence[LoadItem]) ->
             ):
                 facts[key].append(column_value)
     shas = pa.table({"sha256": sorted({item.record["sha256"] for item in items})})
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.register("incoming_shas", shas)
-        con.register("incoming_docs", pa.table(docs))
-        con.register("incoming_pages", pa.table(pages, schema=_PAGE_SCHEMA))
-        con.register("incoming_facts", pa.table(facts, schema=_FACT_SCHEMA))
+    with db.transaction(
+        con,
+        incoming_shas=shas,
+        incoming_docs=pa.table(docs),
+        incoming_pages=pa.table(pages, schema=_PAGE_SCHEMA),
+        incoming_facts=pa.table(facts, schema=_FACT_SCHEMA),
+    ):
         con.execute("DELETE FROM facts WHERE sha256 IN (SELECT sha256 FROM incoming_shas)")
         con.execute("DELETE FROM pages WHERE sha256 IN (SELECT sha256 FROM incoming_shas)")
         con.execute(_UPSERT_DOCUMENTS)
         con.execute("INSERT INTO pages SELECT sha256, page_number, start_offset, text, ocr FROM incoming_pages")
         con.execute(_INSERT_FACTS)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        for name in ("incoming_shas", "incoming_docs", "incoming_pages", "incoming_facts"):
-            con.unregister(name)
     return len(items)
 
 
