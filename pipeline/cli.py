@@ -8,7 +8,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -226,28 +225,14 @@ def dashboard(
     host: Annotated[str, typer.Option(help="Address; empty = MEDPAROLE_HOST.")] = "",
 ) -> None:
     """Serve the dashboard (Streamlit) over the published warehouse, on http://127.0.0.1:8501 by default."""
+    from pipeline.serve import dashboard_command
     from warehouse.settings import load_settings
 
     settings = load_settings()
-    app_path = Path(str(resources.files("dashboard").joinpath("app.py")))
+    command, folder = dashboard_command(settings, host, port)
     env = {**os.environ, "MEDPAROLE_DATA_DIR": str(settings.data_dir)}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app_path),
-        "--server.port",
-        str(port or settings.port),
-        "--server.address",
-        host or settings.host,
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
     err.print(f"dashboard on http://{host or settings.host}:{port or settings.port} (Ctrl+C to stop)")
-    raise typer.Exit(subprocess.call(command, env=env, cwd=app_path.parent))
+    raise typer.Exit(subprocess.call(command, env=env, cwd=folder))
 
 
 @app.command()

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -34,19 +34,16 @@ def _wait_for(url: str, timeout_s: float, process: subprocess.Popen[bytes] | Non
 
 
 @contextlib.contextmanager
-def prefect_server(port: int) -> Iterator[str]:
-    """The API URL of a Prefect server: PREFECT_API_URL's if set, else one started here on `port`."""
-    existing = os.environ.get("PREFECT_API_URL")
-    if existing:
-        yield existing
-        return
-    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    api = f"http://127.0.0.1:{port}/api"
+def _child(
+    command: list[str], health_url: str, timeout_s: float, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Iterator[None]:
+    """A child process, ready once `health_url` answers; stopped (politely, then by force) on the way out.
+    Its output goes nowhere: a pipe nobody reads would stall it once full."""
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **(env or {})}
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_for(f"{api}/health", 120, process)
-        yield api
+        _wait_for(health_url, timeout_s, process)
+        yield
     finally:
         process.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -56,26 +53,41 @@ def prefect_server(port: int) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def dashboard_process(settings: Settings) -> Iterator[str]:
-    """The Streamlit dashboard over the published copy, as a child process."""
+def prefect_server(port: int) -> Iterator[str]:
+    """The API URL of a Prefect server: PREFECT_API_URL's if set, else one started here on `port`."""
+    existing = os.environ.get("PREFECT_API_URL")
+    if existing:
+        yield existing
+        return
+    api = f"http://127.0.0.1:{port}/api"
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    with _child(command, f"{api}/health", 120):
+        yield api
+
+
+def dashboard_command(settings: Settings, host: str = "", port: int = 0) -> tuple[list[str], Path]:
+    """`streamlit run` of the dashboard app, and the folder to run it from (its hardened .streamlit/config)."""
     app = Path(str(resources.files("dashboard").joinpath("app.py")))
-    env = {**os.environ, "MEDPAROLE_DATA_DIR": str(settings.data_dir)}
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.port", str(settings.port), "--server.address", settings.host,
+        "--server.port", str(port or settings.port), "--server.address", host or settings.host,
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    process = subprocess.Popen(command, env=env, cwd=app.parent, stdout=subprocess.DEVNULL)
+    return command, app.parent
+
+
+@contextlib.contextmanager
+def dashboard_process(settings: Settings) -> Iterator[str]:
+    """The Streamlit dashboard over the published copy, as a child process."""
+    command, folder = dashboard_command(settings)
     url = f"http://{settings.host}:{settings.port}"
-    try:
-        _wait_for(f"{url}/_stcore/health", 60, process)
+    with _child(command, f"{url}/_stcore/health", 60, cwd=folder, env={"MEDPAROLE_DATA_DIR": str(settings.data_dir)}):
         yield url
-    finally:
-        process.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=20)
 
 
-def serve(inbox: Path, settings: Settings, every_minutes: float, prefect_port: int, say: object = print) -> None:
+def serve(
+    inbox: Path, settings: Settings, every_minutes: float, prefect_port: int, say: Callable[[str], object] = print
+) -> None:
     """Run until interrupted: the inbox is ingested every `every_minutes` minutes as a Prefect deployment."""
     inbox.mkdir(parents=True, exist_ok=True)
     with prefect_server(prefect_port) as api:
@@ -84,7 +96,6 @@ def serve(inbox: Path, settings: Settings, every_minutes: float, prefect_port: i
 
         with dashboard_process(settings) as dashboard:
             ui = api.removesuffix("/api")
-            assert callable(say)
             say(f"dashboard: {dashboard}")
             say(f"Prefect UI: {ui} (Deployments > ingest/inbox; Runs shows each ingest, its logs and counts)")
             say(f"inbox: {inbox} (ingested every {every_minutes:g} minutes; drop files there)")
