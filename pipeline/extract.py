@@ -65,14 +65,16 @@ def failed(
     )
 
 
-def extract_document(path: Path, limits: ReadLimits | None = None, source: str | None = None) -> Extraction:
+def extract_document(
+    path: Path, limits: ReadLimits | None = None, source: str | None = None, sha256: str | None = None
+) -> Extraction:
     """Read and extract one file; never raises for a bad document, returns a failed Extraction instead."""
     limits = limits or ReadLimits()
     name = source if source is not None else str(path)
     try:
-        document = read_document(path, limits, source=name)
+        document = read_document(path, limits, source=name, sha256=sha256)
     except DocumentError as exc:
-        return failed(name, _safe_sha(path), exc.code, exc.message)
+        return failed(name, sha256 or _safe_sha(path), exc.code, exc.message)
     except MemoryError:
         from pipeline.errors import DocumentTooLarge
 

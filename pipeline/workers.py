@@ -82,7 +82,7 @@ def _worker_main(
             if job.pages is not None:
                 result = extract_pages(job.source, job.sha256, job.media_type, job.pages)
             else:
-                result = extract_document(job.path, read_limits, source=job.source)
+                result = extract_document(job.path, read_limits, source=job.source, sha256=job.sha256 or None)
         except MemoryError:
             result = failed(job.source, _sha(job), ErrorCode.TOO_LARGE, DocumentTooLarge.default_message)
         conn.send((job.key, result))

@@ -112,7 +112,7 @@ def _looks_like_text(head: bytes) -> bool:
     return False
 
 
-def read_document(path: Path, limits: ReadLimits, source: str | None = None) -> Document:
+def read_document(path: Path, limits: ReadLimits, source: str | None = None, sha256: str | None = None) -> Document:
     """Read any supported file into a Document; raises a DocumentError subclass when it cannot."""
     size = path.stat().st_size
     if size == 0:
@@ -126,7 +126,7 @@ def read_document(path: Path, limits: ReadLimits, source: str | None = None) -> 
         head = handle.read(8192)
     name = source if source is not None else str(path)
     media_type = sniff_media_type(path, head, name)
-    sha = sha256_file(path)
+    sha = sha256 or sha256_file(path)  # the flow hashed it already when it staged the file
     if media_type == PDF:
         from pipeline.readers.pdf import read_pdf
 
