@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.models import DocType
+from pipeline.prefilter import may_match
 
 _WORD = re.compile(r"[a-záéíóúñü]+", re.IGNORECASE)
 
@@ -172,7 +173,9 @@ def classify(text: str) -> Classification:
     sample = text[:30000]
     scores: dict[DocType, float] = {}
     for doc_type, cues in _CUES.items():
-        scores[doc_type] = sum(weight * min(len(pattern.findall(sample)), 3) for pattern, weight in cues)
+        scores[doc_type] = sum(
+            weight * min(len(pattern.findall(sample)), 3) for pattern, weight in cues if may_match(pattern, text)
+        )
     language = detect_language(text)
     other = scores.pop(DocType.OTHER)
     best = max(scores, key=lambda d: scores[d])

@@ -28,6 +28,7 @@ from typing import Any
 
 from pipeline.extractors.base import TextContext, make_fact
 from pipeline.models import DocType, Fact
+from pipeline.prefilter import may_match
 from pipeline.rules import load_csv, load_jsonl
 
 # Appended to a role rule's `label`: the punctuation that may sit between a label and its value.
@@ -270,23 +271,44 @@ def _previous_line(text: str, pos: int, max_lines: int = 2) -> tuple[int, str] |
     return None
 
 
+@functools.lru_cache(maxsize=2)
+def _document_roles(text: str, doc_type: str) -> tuple[tuple[RoleRule, ...], tuple[RoleRule, ...]]:
+    """The role rules that can hold anywhere in this document: (for header labels, for dates in running text).
+
+    What a rule asks of the document as a whole (its types, its doc_context) is checked once here, not for
+    every date; so is whether its cues can occur in the text at all (pipeline.prefilter): a rule whose `before`
+    words the document never writes cannot fit any of its dates."""
+    header: list[RoleRule] = []
+    prose: list[RoleRule] = []
+    for rule in _roles():
+        if rule.doc_types and doc_type not in rule.doc_types:
+            continue
+        if rule.doc_context is not None and not rule.doc_context.search(text):
+            continue
+        if rule.context is not None and not may_match(rule.context, text):
+            continue
+        if rule.label is not None:
+            header.append(rule)
+        if (rule.before is not None or rule.after is not None) and all(
+            cue is None or may_match(cue, text) for cue in (rule.before, rule.after)
+        ):
+            prose.append(rule)
+    return tuple(header), tuple(prose)
+
+
 def _rule_fits(
     rule: RoleRule,
-    ctx: TextContext,
     before: str | None,
     after: str | None,
     sentence: str,
     prose: str | None = None,
 ) -> bool:
-    """Whether `rule` holds for a date; `before`/`after` None means: do not check that side (a header cell).
+    """Whether `rule` (one of _document_roles) holds for a date; `before`/`after` None means: do not check that
+    side (a header cell).
 
     `before` is the text before the date on its own line; `prose` the clause before it with line breaks as spaces.
     """
-    if rule.doc_types and ctx.doc_type.value not in rule.doc_types:
-        return False
     if before is not None and after is not None:
-        if rule.before is None and rule.after is None:
-            return False
         if (
             rule.before is not None
             and not rule.before.search(before)
@@ -295,16 +317,14 @@ def _rule_fits(
             return False
         if rule.after is not None and not rule.after.search(after):
             return False
-    if rule.context is not None and not rule.context.search(sentence):
-        return False
-    return rule.doc_context is None or bool(rule.doc_context.search(ctx.text))
+    return rule.context is None or bool(rule.context.search(sentence))
 
 
 def _header_labels(ctx: TextContext, header: str, sentence: str) -> list[tuple[int, RoleRule]]:
     """The date labels in a header line, in order, each with the first rule that owns it."""
     labels: list[tuple[int, int, RoleRule]] = []
-    for rule in _roles():
-        if rule.label is None or not _rule_fits(rule, ctx, None, None, sentence):
+    for rule in _document_roles(ctx.text, ctx.doc_type.value)[0]:
+        if rule.label is None or not _rule_fits(rule, None, None, sentence):
             continue
         for match in rule.label.finditer(header):
             if all(match.end() <= s or match.start() >= e for s, e, _ in labels):
@@ -353,8 +373,8 @@ def _role(
     before = text[max(s_start, prev_end, floor, found.start - 160) : found.start]
     after = text[found.end : min(max(s_end, found.end), next_start, found.end + 100)]
     prose = _NEWLINES.sub(" ", text[max(s_start, prev_end, found.start - 200) : found.start])
-    for rule in _roles():
-        if _rule_fits(rule, ctx, before, after, sentence, prose):
+    for rule in _document_roles(ctx.text, ctx.doc_type.value)[1]:
+        if _rule_fits(rule, before, after, sentence, prose):
             return (rule.role, rule.confidence) if rule.role != "skip" else None
     if (
         _LETTER_DATE_PREFIX.match(text[line_start : found.start])

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pipeline.extractors.base import TextContext, make_fact
 from pipeline.extractors.dates import clause_bounds
 from pipeline.models import DocType, Fact
+from pipeline.prefilter import may_match
 from pipeline.rules import load_csv, load_jsonl
 
 OUTCOME_PRIORITY = ("terminated", "extended", "denied", "rfe", "granted", "pending")
@@ -108,6 +109,8 @@ def find_outcomes(text: str) -> list[Candidate]:
     """Every unguarded outcome phrase, one (the strongest) per sentence."""
     best: dict[tuple[int, int], Candidate] = {}
     for value, pattern, confidence in _outcome_rules():
+        if not may_match(pattern, text):
+            continue
         for match in pattern.finditer(text):
             sentence = clause_bounds(text, match.start())
             if _guarded(text, match.start(), match.end(), sentence[0]):
@@ -148,6 +151,8 @@ def find_durations(text: str) -> list[tuple[int, int, int, float]]:
     """(start, end, months, confidence) of each parole-duration phrase; the number and unit are the fact's text."""
     found: list[tuple[int, int, int, float]] = []
     for pattern, context, confidence in _durations():
+        if not may_match(pattern, text):
+            continue
         for match in pattern.finditer(text):
             s_start, s_end = clause_bounds(text, match.start())
             if context is not None and not context.search(text, s_start, max(s_end, match.end())):

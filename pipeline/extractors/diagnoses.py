@@ -17,6 +17,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from pipeline.extractors.alternation import trie
 from pipeline.extractors.assertions import OTHER, PRESENT, assert_spans
 from pipeline.extractors.base import TextContext, make_fact
 from pipeline.models import Fact
@@ -156,10 +157,16 @@ def _fold_case_kept(text: str) -> str:
     return text.translate(_fold_table(False))
 
 
-def term_regex(term: str) -> str:
-    """A term as a regex: spaces and hyphens match any run of spaces, hyphens or line breaks (OCR, layout)."""
-    parts = re.split(r"[\s\-]+", term.strip())
-    return r"[\s\-]*".join(re.escape(part).replace("'", "'?") for part in parts if part)
+def term_atoms(term: str) -> list[str]:
+    """A term as regex atoms: spaces and hyphens match any run of spaces, hyphens or line breaks (OCR, layout);
+    an apostrophe may be lost."""
+    atoms: list[str] = []
+    for part in re.split(r"[\s\-]+", term.strip()):
+        if part:
+            if atoms:
+                atoms.append(r"[\s\-]*")
+            atoms.extend("'?" if ch == "'" else re.escape(ch) for ch in part)
+    return atoms
 
 
 @functools.cache
@@ -175,12 +182,8 @@ def lexicon() -> tuple[dict[str, Entry], dict[str, Entry], re.Pattern[str], re.P
             names[_key(fold(row["term"]))] = entry
     terms = sorted({fold(r["term"]) for r in load_csv("diagnoses_lexicon") if r["kind"] != "abbreviation"}, key=len)
     abbrs = sorted({_fold_case_kept(r["term"]) for r in load_csv("diagnoses_lexicon") if r["kind"] == "abbreviation"})
-    name_re = re.compile(r"(?<![a-z0-9])(?:" + "|".join(term_regex(t) for t in reversed(terms)) + r")(?![a-z0-9])")
-    abbr_re = re.compile(
-        r"(?<![A-Za-z0-9])(?:"
-        + "|".join(term_regex(t) for t in sorted(abbrs, key=len, reverse=True))
-        + r")(?![A-Za-z0-9])"
-    )
+    name_re = re.compile(r"(?<![a-z0-9])(?:" + trie(map(term_atoms, terms)) + r")(?![a-z0-9])")
+    abbr_re = re.compile(r"(?<![A-Za-z0-9])(?:" + trie(map(term_atoms, abbrs)) + r")(?![A-Za-z0-9])")
     return names, abbreviations, name_re, abbr_re
 
 

@@ -15,8 +15,9 @@ import functools
 import re
 from dataclasses import dataclass
 
+from pipeline.extractors.alternation import trie
 from pipeline.extractors.base import TextContext, make_fact
-from pipeline.extractors.parties import before_window, find_hits, find_matches, fold, load_rules, loose
+from pipeline.extractors.parties import before_window, find_hits, find_matches, fold, load_rules, loose, loose_atoms
 from pipeline.models import Fact
 from pipeline.rules import load_csv, load_jsonl
 
@@ -44,8 +45,8 @@ def lexicon(name: str) -> Lexicon:
     by_key = {_key(row["alias"]): row for row in rows}
     exact = sorted((r["alias"] for r in rows if r["case_sensitive"] == "true"), key=len, reverse=True)
     loose_aliases = sorted((r["alias"] for r in rows if r["case_sensitive"] != "true"), key=len, reverse=True)
-    alternatives = [loose(a).replace(r"\&", r"(?:&|and)") for a in loose_aliases]
-    pattern = "|".join([f"(?i:{alt})" for alt in alternatives] + [re.escape(a) for a in exact])
+    tolerant = trie([r"(?:&|and)" if atom == r"\&" else atom for atom in loose_atoms(a)] for a in loose_aliases)
+    pattern = f"(?i:{tolerant})|" + trie([re.escape(ch) for ch in alias] for alias in exact)
     return Lexicon(re.compile(rf"(?<![\w&])(?:{pattern})(?![\w])"), by_key)
 
 
@@ -141,7 +142,7 @@ def legal_orgs(ctx: TextContext) -> list[Fact]:
 @functools.cache
 def _specialty_regex() -> re.Pattern[str]:
     terms = sorted((row["term"] for row in load_csv("parties_specialties")), key=len, reverse=True)
-    return re.compile(r"(?<![\w])(?i:" + "|".join(loose(t) for t in terms) + r")(?![\w])")
+    return re.compile(r"(?<![\w])(?i:" + trie(map(loose_atoms, terms)) + r")(?![\w])")
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n|\f")

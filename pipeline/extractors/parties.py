@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.extractors.alternation import trie
+from pipeline.prefilter import may_match
 from pipeline.rules import load_csv, load_jsonl
 
 _UP = "A-ZÁÉÍÓÚÑÜÀÈÌÒÙÇ"
@@ -46,6 +48,11 @@ def fold(text: str) -> str:
 
 def loose(term: str) -> str:
     """A regex for `term` tolerant of lost accents, curly or lost apostrophes and extra or broken spaces (OCR)."""
+    return "".join(loose_atoms(term))
+
+
+def loose_atoms(term: str) -> list[str]:
+    """`loose(term)` as one regex atom per character of the term (for alternation.trie)."""
     out = []
     for ch in term:
         base = fold(ch) if ch.strip() else " "
@@ -64,7 +71,7 @@ def loose(term: str) -> str:
             out.append(f"[{re.escape(ch.lower())}{re.escape(ch.upper())}{base}{base.upper()}]")
         else:
             out.append(re.escape(ch))
-    return "".join(out)
+    return out
 
 
 @functools.cache
@@ -74,7 +81,7 @@ def _country_terms() -> dict[str, str]:
 
 
 def _alternation(terms: list[str]) -> str:
-    return "|".join(loose(t) for t in sorted(set(terms), key=len, reverse=True))
+    return trie(loose_atoms(t) for t in set(terms))
 
 
 # A relative, lawyer or doctor named just before a name ("her mother, ", "la madre de la paciente, ", "Dr. "):
@@ -168,7 +175,10 @@ def before_window(text: str, start: int, width: int = 60) -> str:
 
 def _candidates(rule: Rule, text: str) -> Iterator[re.Match[str]]:
     """The rule's matches; a rule with an `anchor` (a cheap regex its match must contain, for patterns that
-    start with a name) is only tried around the anchor's hits instead of at every position."""
+    start with a name) is only tried around the anchor's hits instead of at every position. A rule whose
+    literal words are missing from the text is not run at all (pipeline.prefilter)."""
+    if not may_match(rule.regex, text):
+        return
     if rule.anchor is None:
         yield from rule.regex.finditer(text)
         return

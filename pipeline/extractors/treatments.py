@@ -14,10 +14,12 @@ import functools
 import re
 from dataclasses import dataclass
 
+from pipeline.extractors.alternation import trie
 from pipeline.extractors.assertions import OTHER, assert_spans
 from pipeline.extractors.base import TextContext, make_fact
-from pipeline.extractors.diagnoses import find_mentions, fold, term_regex
+from pipeline.extractors.diagnoses import find_mentions, fold, term_atoms
 from pipeline.models import Fact
+from pipeline.prefilter import may_match
 from pipeline.rules import load_csv, load_jsonl
 
 TREATMENT = "treatment"
@@ -97,8 +99,8 @@ def lexicon() -> tuple[dict[str, tuple[str, str]], re.Pattern[str], re.Pattern[s
     }
     names = sorted({fold(r["term"]) for r in rows if r["kind"] != "abbreviation"}, key=len, reverse=True)
     abbrs = sorted({r["term"] for r in rows if r["kind"] == "abbreviation"}, key=len, reverse=True)
-    name_re = re.compile(r"(?<![a-z0-9])(?:" + "|".join(term_regex(t) for t in names) + r")(?![a-z0-9])")
-    abbr_re = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(term_regex(t) for t in abbrs) + r")(?![A-Za-z0-9])")
+    name_re = re.compile(r"(?<![a-z0-9])(?:" + trie(map(term_atoms, names)) + r")(?![a-z0-9])")
+    abbr_re = re.compile(r"(?<![A-Za-z0-9])(?:" + trie(map(term_atoms, abbrs)) + r")(?![A-Za-z0-9])")
     return entries, name_re, abbr_re
 
 
@@ -261,6 +263,7 @@ def _unavailable_facts(ctx: TextContext) -> list[Fact]:
     matches = [
         (rule, match)
         for rule in unavailable_rules()
+        if may_match(rule.pattern, ctx.text)
         for start, end in chunks
         for match in rule.pattern.finditer(ctx.text, start, end)
     ]

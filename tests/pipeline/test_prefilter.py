@@ -1,0 +1,189 @@
+"""The literal gate (pipeline.prefilter) and the trie lexicons (extractors.alternation): both are speed-ups that
+must never change what the rules find. Each is checked against the plain way on every rule, every example and
+every document text of the sample corpus."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipeline import classify, rules
+from pipeline.extractors import dates, decisions, diagnoses, organisations, parties, treatments
+from pipeline.extractors.alternation import trie
+from pipeline.prefilter import lowered, may_match, required_literals
+from pipeline.readers import ReadLimits, read_document
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def corpus_texts() -> list[str]:
+    """The text of every sample document with a text layer, as read (English and Spanish, notices and letters,
+    PDF, DOCX, e-mail and plain text), and the printed text of the photographed ones."""
+    corpus = ROOT / "sample_docs" / "corpus"
+    texts = []
+    for entry in json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))["documents"]:
+        gold = json.loads((corpus / "gold" / f"{entry['doc_id']}.json").read_text(encoding="utf-8"))
+        if "rendered_text" in gold:
+            texts.append(gold["rendered_text"])
+        elif not entry.get("scanned"):
+            texts.append(read_document(corpus / entry["path"], ReadLimits()).text)
+    assert len(texts) > 200
+    return texts
+
+
+def _gated_patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
+    """Every pattern the extractors run behind the gate."""
+    for name in (
+        "parties_names",
+        "parties_ages",
+        "parties_physicians",
+        "countries_cues",
+        "identifiers_patterns",
+        "facilities_generic",
+    ):
+        for rule in parties.load_rules(name):
+            yield f"{name}:{rule.id}", rule.regex
+    for value, pattern, _ in decisions._outcome_rules():
+        yield f"outcome:{value}:{pattern.pattern[:30]}", pattern
+    for pattern, _, _ in decisions._durations():
+        yield f"duration:{pattern.pattern[:30]}", pattern
+    for rule in treatments.unavailable_rules():
+        yield f"unavailable:{rule.name}", rule.pattern
+    for index, role in enumerate(dates._roles()):
+        for side in ("before", "after", "context"):
+            cue = getattr(role, side)
+            if cue is not None:
+                yield f"date_role:{index}:{role.role}:{side}", cue
+    for doc_type, cues in classify._CUES.items():
+        for pattern, _ in cues:
+            yield f"classify:{doc_type}:{pattern.pattern[:30]}", pattern
+
+
+def _examples() -> list[str]:
+    found: list[str] = []
+    for filename in rules.rule_files():
+        stem, suffix = filename.rsplit(".", 1)
+        if suffix == "jsonl":
+            for row in rules.load_jsonl(stem):
+                found.extend(str(example) for example in row.get("examples", []))
+    return found
+
+
+def test_the_gate_never_skips_a_pattern_that_matches(corpus_texts: list[str]) -> None:
+    """On every rule example and corpus text, as written and with line breaks turned into spaces (the form some
+    extractors search), a pattern that matches is always let through."""
+    texts = corpus_texts + _examples()
+    patterns = list(_gated_patterns())
+    assert len(patterns) > 150
+    gated = 0
+    for label, pattern in patterns:
+        if required_literals(pattern):
+            gated += 1
+        for text in texts:
+            for searched in (text, text.replace("\n", " ")):
+                if pattern.search(searched):
+                    assert may_match(pattern, text), f"{label} matches but its gate said no: {searched[:200]!r}"
+    assert gated > len(patterns) // 2, "most rules should have a literal to gate on"
+
+
+def test_the_gate_skips_what_cannot_match(corpus_texts: list[str]) -> None:
+    """It does skip: a Spanish certificate's cue on an English notice, and nearly a third of all pattern runs."""
+    hace_constar = next(r.regex for r in parties.load_rules("parties_names") if r.id == "es_hace_constar")
+    notice = "U.S. Citizenship and Immigration Services\nApproval Notice\nThe request for parole was approved."
+    assert not may_match(hace_constar, notice)
+    assert may_match(hace_constar, "Por medio de la presente se HACE CONSTAR que la paciente")
+    patterns = [pattern for _, pattern in _gated_patterns()]
+    runs = [may_match(pattern, text) for text in corpus_texts[:60] for pattern in patterns]
+    assert runs.count(False) > 0.3 * len(runs)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literals"),
+    [
+        (r"parole", {"parole"}),
+        (r"(?i)on\s+behalf\s+of", {"behalf"}),  # whitespace ends a literal; the rarest piece is kept
+        (r"(?:granted|approved)\b", {"granted", "approved"}),
+        (r"(?:granted|ok)", None),  # one alternative too short to look for: no gate
+        (r"(?:denied)?\s*notice", {"notice"}),  # an optional part requires nothing
+        (r"x*abc", {"abc"}),
+        (r"(?:abc){2,}", {"abc"}),
+        (r"[Pp]arole", {"parole"}),  # a class of one letter's two cases is that letter
+        (r"(?=parole)\w+", None),  # lookarounds are not relied on
+        (r"\d{3}-\d{4}", None),
+        (r"años", {"años"}),
+    ],
+)
+def test_required_literals(pattern: str, literals: set[str] | None) -> None:
+    found = required_literals(re.compile(pattern))
+    assert (set(found) if found else None) == literals
+
+
+def test_the_gate_folds_case_as_re_does() -> None:
+    """re's IGNORECASE matches i to İ and ı and s to ſ; str.lower() alone would not find them."""
+    for text in ("ADMİSSİON", "admıssıon", "admiſſion", "ADMISSION"):
+        pattern = re.compile(r"(?i)admission")
+        assert pattern.search(text)
+        assert may_match(pattern, text), text
+    assert lowered("Niño ABC") == "niño abc"
+
+
+def _plain(alternatives: list[str]) -> str:
+    return "|".join(alternatives)
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [
+        ["heart", "heart failure", "heart failure with reduced ejection fraction", "hearing loss"],
+        ["a.b", "a-b", "a(b", "a", "ab", "abc"],
+        ["insuficiencia renal", "insuficiencia renal crónica", "insuficiencia cardiaca", "insulina"],
+    ],
+)
+def test_a_trie_matches_what_the_longest_first_alternation_matches(terms: list[str]) -> None:
+    texts = [
+        "heart failure with reduced ejection fraction and heart failure, heart; hearing loss heartfailure",
+        "a.b a-b a(b ab abc a abd",
+        "Insuficiencia renal crónica con insuficiencia cardiaca; insulina e insuficiencia renal.",
+    ]
+    ordered = sorted(terms, key=len, reverse=True)
+    atoms = [[re.escape(ch) for ch in term] for term in terms]
+    plain = re.compile(r"(?<!\w)(?:" + _plain([re.escape(t) for t in ordered]) + r")(?!\w)", re.IGNORECASE)
+    tried = re.compile(r"(?<!\w)(?:" + trie(atoms) + r")(?!\w)", re.IGNORECASE)
+    for text in texts:
+        assert [m.span() for m in tried.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert re.compile(trie([])).search("anything") is None
+
+
+def test_the_lexicons_find_what_plain_alternations_found(corpus_texts: list[str]) -> None:
+    """The diagnosis, treatment and facility lexicons as tries against the same terms joined longest first."""
+
+    def plain_terms(lexicon: str) -> re.Pattern[str]:
+        rows = rules.load_csv(lexicon)
+        terms = sorted({diagnoses.fold(r["term"]) for r in rows if r["kind"] != "abbreviation"}, key=len, reverse=True)
+        joined = _plain(["".join(diagnoses.term_atoms(t)) for t in terms])
+        return re.compile(r"(?<![a-z0-9])(?:" + joined + r")(?![a-z0-9])")
+
+    plain_dx, plain_tx = plain_terms("diagnoses_lexicon"), plain_terms("treatments_lexicon")
+    rows = rules.load_csv("facilities_lexicon")
+    aliases = sorted((r["alias"] for r in rows if r["case_sensitive"] != "true"), key=len, reverse=True)
+    exact = sorted((r["alias"] for r in rows if r["case_sensitive"] == "true"), key=len, reverse=True)
+    tolerant = _plain([parties.loose(a).replace(r"\&", r"(?:&|and)") for a in aliases])
+    plain_fac = re.compile(rf"(?<![\w&])(?:(?i:{tolerant})|{_plain([re.escape(a) for a in exact])})(?![\w])")
+    pairs = [
+        (plain_dx, diagnoses.lexicon()[2], diagnoses.fold),
+        (plain_tx, treatments.lexicon()[1], diagnoses.fold),
+        (plain_fac, organisations.lexicon("facilities_lexicon").regex, str),
+    ]
+    for plain, tried, prepare in pairs:
+        found = 0
+        for text in corpus_texts:
+            haystack = prepare(text)
+            expected = [m.span() for m in plain.finditer(haystack)]
+            assert [m.span() for m in tried.finditer(haystack)] == expected
+            found += len(expected)
+        assert found > 100
