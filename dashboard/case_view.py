@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, page_image
 from dashboard.evidence import document_text, highlight_html, sentence_around
 
 IDENTIFYING_FIELDS = ("patient_name", "identifier")
@@ -122,6 +122,46 @@ def _evidence_item(fact: pd.Series, text: str) -> str:
         f"{html.escape(str(fact['file_name']))}{page}</span></div>"
         f"<blockquote>{quote}</blockquote></div>"
     )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _rendered(sha256: str, page: int, start: int, end: int, page_text: str) -> page_image.PageImage | str:
+    """The boxed page (cached: a user flips between a few facts), or why there is none."""
+    stored = data.stored_file(sha256)
+    if stored is None:
+        return "The original file is not in the store, so its page cannot be shown."
+    try:
+        return page_image.render(stored, page, start, end, page_text)
+    except page_image.PageImageError as exc:
+        return f"The page could not be drawn: {exc}"
+
+
+def page_images(facts: pd.DataFrame, documents: pd.DataFrame, pages: Mapping[str, list[tuple[int, str]]]) -> None:
+    """One fact at a time on its page image, the span boxed (PDFs and photos only)."""
+    imageable = set(documents.loc[documents["media_type"].isin(page_image.IMAGE_TYPES), "sha256"])
+    rows = facts[facts["sha256"].isin(imageable) & facts["start_offset"].notna() & facts["end_offset"].notna()]
+    if rows.empty:
+        st.caption("No fact of this case comes from a PDF or a photo, so there is no page image to show.")
+        return
+    labels = {
+        index: f"{str(row['field']).replace('_', ' ')}: {row['value']} ({row['file_name']}, page {row['page']})"
+        for index, row in rows.iterrows()
+    }
+    chosen = st.selectbox("Fact to show on its page", list(labels), format_func=labels.__getitem__, key="page_fact")
+    fact = rows.loc[chosen]
+    where = page_image.page_span(pages.get(fact["sha256"], []), int(fact["start_offset"]), int(fact["end_offset"]))
+    if where is None:
+        st.caption("The stored text of this document has no such page.")
+        return
+    number, start, end, text = where
+    with st.spinner("Drawing the page…"):
+        result = _rendered(str(fact["sha256"]), number, start, end, text)
+    if isinstance(result, str):
+        st.warning(result)
+        return
+    note = "read by OCR; " if result.ocr else ""
+    placed = "the span is boxed" if result.boxes else "the span could not be placed on the image; see the text above"
+    st.image(result.png, caption=f"{fact['file_name']}, page {number} ({note}{placed})")
 
 
 _STYLE = """<style>

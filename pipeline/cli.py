@@ -322,6 +322,38 @@ def export_cases(
     err.print(f"{result.sentence}: wrote {result.path}" + (f" and {result.notes_path}" if result.notes_path else ""))
 
 
+@app.command(name="evidence-image")
+def evidence_image(
+    file: Annotated[Path, typer.Argument(help="The document (PDF or image), e.g. the stored original.")],
+    page: Annotated[int, typer.Option(help="Page number, from 1.")],
+    start: Annotated[int, typer.Option(help="The fact's first character, as an offset into that page's text.")],
+    end: Annotated[int, typer.Option(help="One past the fact's last character, an offset into the page's text.")],
+    out: Annotated[Path, typer.Option(help="Where to write the page as PNG, the fact's span boxed.")],
+    page_text: Annotated[
+        Path | None,
+        typer.Option(help="A file holding the page's text as stored ('-' for standard input); saves re-running OCR."),
+    ] = None,
+) -> None:
+    """Render one page with a fact's span boxed; print the boxes (fractions of the page, origin top-left) as JSON."""
+    from pipeline.errors import DocumentError
+    from pipeline.evidence import draw_boxes, page_evidence
+
+    if not file.is_file():
+        err.print(f"[red]{file} is not a file[/red]: give the document's path.")
+        raise typer.Exit(2)
+    text = None
+    if page_text is not None:
+        text = sys.stdin.read() if str(page_text) == "-" else page_text.read_text(encoding="utf-8")
+    try:
+        evidence = page_evidence(file, page, start, end, page_text=text)
+    except DocumentError as exc:
+        err.print(f"[red]No page image[/red]: {exc.message}")
+        raise typer.Exit(1) from exc
+    out.write_bytes(draw_boxes(evidence.image, evidence.boxes))
+    record = {"boxes": [box.to_record() for box in evidence.boxes], "ocr": evidence.ocr}
+    typer.echo(json.dumps(record))
+
+
 @app.command(name="settings")
 def show_settings() -> None:
     """Print every setting with its default, its current value and what it does."""

@@ -65,6 +65,8 @@ else:
 st.subheader("Facts and their evidence")
 if mode is Mode.identified:
     case_view.evidence(facts, pages)
+    st.subheader("On the page")
+    case_view.page_images(facts, documents, pages)
 else:
     st.info("Evidence sentences and names come from the documents' text: switch to Identified mode to see them.")
     st.dataframe(case_view.deidentified_facts(facts), hide_index=True)

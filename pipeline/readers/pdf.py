@@ -106,7 +106,7 @@ def _read_page(pdf: object, index: int, limits: ReadLimits) -> tuple[str, bool]:
             textpage.close()
         if len("".join(text.split())) >= MIN_TEXT_CHARS:
             return text, False
-        image = _render(page, limits.ocr_dpi)
+        image = render_for_ocr(page, limits.ocr_dpi)
     finally:
         page.close()
     from pipeline.readers.ocr import ocr_image
@@ -118,7 +118,8 @@ def _read_page(pdf: object, index: int, limits: ReadLimits) -> tuple[str, bool]:
     return ocr_text, True
 
 
-def _render(page: object, dpi: int) -> Image:
+def render_for_ocr(page: object, dpi: int) -> Image:
+    """The page as a grayscale image for Tesseract (bounded in pixels, whatever the MediaBox says)."""
     import pypdfium2 as pdfium
 
     assert isinstance(page, pdfium.PdfPage)

@@ -147,6 +147,31 @@ def test_case_page_shows_timeline_evidence_and_source_files(
     assert [s.value for s in at.subheader][:1] == ["Timeline"]
 
 
+def test_case_page_draws_a_fact_on_its_page_image(case_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(case_warehouse / "published.duckdb"), read_only=True)
+    try:
+        (pseudonym,) = con.execute(
+            """SELECT s.pseudonym FROM case_summary s
+               JOIN case_documents cd USING (case_id) JOIN documents d USING (sha256)
+               WHERE d.media_type = 'application/pdf' ORDER BY s.pseudonym LIMIT 1"""
+        ).fetchall()[0]
+    finally:
+        con.close()
+    at = _app(case_warehouse, monkeypatch, "app_pages/case.py", case=pseudonym)
+    assert not at.exception
+    assert "On the page" in [s.value for s in at.subheader]
+    choice = at.selectbox(key="page_fact")
+    assert len(choice.options) >= 3
+    images = at.get("image")
+    assert len(images) == 1 and not at.warning
+    caption = images[0].captions[0]
+    assert "the span is boxed" in caption and ".pdf, page 1" in caption
+    choice.set_value(choice.options[-1]).run()
+    assert not at.exception and len(at.get("image")) == 1
+
+
 def test_case_page_without_a_case_offers_the_filtered_ones(
     case_warehouse: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
