@@ -35,7 +35,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extractors.base import TextContext, make_fact
-from pipeline.extractors.dates import clause_bounds, ocr_digits
+from pipeline.extractors.clauses import clause_bounds
+from pipeline.extractors.dates import ocr_digits
 from pipeline.models import Fact
 from pipeline.rules import load_csv
 

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extractors.base import TextContext, make_fact
-from pipeline.extractors.dates import clause_bounds
+from pipeline.extractors.clauses import clause_bounds
 from pipeline.models import DocType, Fact
 from pipeline.prefilter import may_match
 from pipeline.rules import load_csv, load_jsonl

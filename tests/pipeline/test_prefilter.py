@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import classify, rules
-from pipeline.extractors import dates, decisions, diagnoses, organisations, parties, treatments
+from pipeline.extractors import date_roles, decisions, diagnoses, organisations, parties, treatments
 from pipeline.extractors.alternation import trie
 from pipeline.prefilter import lowered, may_match, required_literals
 from pipeline.readers import ReadLimits, read_document
@@ -54,7 +54,7 @@ def _gated_patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
         yield f"duration:{pattern.pattern[:30]}", pattern
     for rule in treatments.unavailable_rules():
         yield f"unavailable:{rule.name}", rule.pattern
-    for index, role in enumerate(dates._roles()):
+    for index, role in enumerate(date_roles.role_rules()):
         for side in ("before", "after", "context"):
             cue = getattr(role, side)
             if cue is not None:
