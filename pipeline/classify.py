@@ -141,6 +141,29 @@ _CUES: dict[DocType, list[tuple[re.Pattern[str], float]]] = {
                 r"|seg[úu]n (?:inform[óo]|dijo))\b",
                 1.0,
             ),
+            # The agency in the third person: someone telling what USCIS or DHS did, not the agency deciding.
+            (
+                r"\b(?:USCIS|DHS|ICE|CBP|the agency)\s+(?:has\s+|had\s+)?(?:approved|granted|denied|extended|terminated"
+                r"|told|sent|issued|decided|asked|notified|informed|answered|re-?paroled)\b"
+                r"|\bwas (?:granted|given|denied) (?:humanitarian )?parole by\b"
+                r"|\b(?:USCIS|DHS|ICE|CBP)\s+(?:le\s+|les\s+)?(?:aprob[óo]|neg[óo]|otorg[óo]|concedi[óo]|termin[óo]|envi[óo]"
+                r"|notific[óo]|decidi[óo]|inform[óo])\b",
+                2.0,
+            ),
+            (
+                r"\bmin(?:ute)? read\b|\bupdated \d{1,2}:\d\d\b|\b(?:he|she|they) said\b"
+                r"|\bsaid (?:his|her|their|the) (?:mother|father|aunt|uncle|lawyer|attorney|doctor)\b"
+                r"|\bdijo (?:su|la|el) (?:madre|padre|t[íi][ao]|abogad[ao]|m[ée]dic[ao])\b",
+                1.5,
+            ),
+            # An advocate writing to the family or to a coalition about the case.
+            (
+                r"\b(?:hi|hello) (?:all|everyone|team|friends)\b|\bcase update\b|\bcoalition\b|\bsupport letters?\b"
+                r"|\bhere is (?:a|the) (?:written )?summary\b|\bcase stands\b|\bnext deadlines?\b"
+                r"|\bwe (?:will|can) (?:help|file|prepare|remind|send)\b|\b(?:call|contact) (?:us|our office)\b"
+                r"|\bhola a todos\b|\bactualizaci[óo]n del caso\b|\ble recordamos\b|\bpr[óo]xim[oa]s? fechas?\b",
+                1.5,
+            ),
         ]
     ],
 }
