@@ -171,11 +171,14 @@ def _header_labels(ctx: TextContext, header: str, sentence: str) -> list[tuple[i
 
 
 def _role_from_header(ctx: TextContext, found: DateMatch, dates: list[DateMatch], sentence: str) -> RoleRule | None:
-    """Notice boxes: labels on the line above, their values (dates among them) on this line."""
+    """Notice boxes: labels on the line above, their values (dates among them) on this line. A date with its own
+    label on its line ("Notice Date: October 3, 2024" under "Priority Date: (none)") is not in a box row."""
     text = ctx.text
     line_start = _line_start(text, found.start)
     above = _previous_line(text, found.start)
     if above is None or any(above[0] <= d.start < line_start for d in dates):
+        return None
+    if re.search(r"[A-Za-zÁ-úñ]{3,}[ \t]*:[ \t]*$", text[line_start : found.start]):
         return None
     labels = _header_labels(ctx, above[1], sentence)
     line_end = text.find("\n", found.start)

@@ -96,6 +96,10 @@ def _iso(year: int, month: int, day: int | None) -> str | None:
         return None
 
 
+# Months in Roman numerals, as Latin American hospitals write them ("15-III-2024").
+_ROMAN = {r: i for i, r in enumerate("I II III IV V VI VII VIII IX X XI XII".split(), start=1)}
+
+
 def _read(match: re.Match[str], kind: str, language: str) -> tuple[str | None, float]:
     """The ISO value of one format match, and a confidence factor for how the order was decided."""
     groups = match.groupdict()
@@ -108,7 +112,7 @@ def _read(match: re.Match[str], kind: str, language: str) -> tuple[str | None, f
             return _iso(year, day, month), 0.7
         return value, 1.0
     name = groups.get("mon")
-    named_month = _months().get(name.lower().rstrip(".")) if name else int(groups["m"])
+    named_month = (_months().get(name.lower().rstrip(".")) or _ROMAN.get(name.upper())) if name else int(groups["m"])
     if named_month is None:
         return None, 0.0
     named_day = int(groups["d"]) if groups.get("d") else None
