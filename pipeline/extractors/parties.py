@@ -4,7 +4,7 @@ Cue patterns live in pipeline/rules/parties_*.jsonl as regexes with placeholders
 ``{NAME}`` (a person's name as printed: Title Case or ALL CAPS words, accents, particles, initials),
 ``{NAME_ANY}`` (also "LOPEZ GARCIA, Maria Jose"), ``{NUM}`` (digits or number words), ``{COUNTRY}`` and
 ``{DEMONYM}`` (from countries_lexicon.csv), ``{RELATIVE}`` (parents, siblings... from parties_relatives.csv)
-and ``{SEP}`` (a label separator: colon, dash or line break). A rule may carry ``not_before`` (searched in the
+and ``{SEP}`` (a label separator: colon, dash, dot leaders, a tab or a line break). A rule may carry ``not_before`` (searched in the
 text just before the match, within its sentence) and ``not_after`` (anchored right after it): those guards are
 data too, so a distractor is fixed by editing a rule, never the code.
 """
@@ -33,7 +33,7 @@ _PARTICLE = r"(?:de|del|de la|de las|de los|da|dos|van|von|la)"
 _GAP = r"[ \t]{1,3}"
 NAME = rf"{_NAME_WORD}(?:{_GAP}(?:{_PARTICLE}{_GAP})?(?:{_NAME_WORD}|[{_UP}]\.)){{1,6}}"
 NAME_LF = rf"{_NAME_WORD}(?:{_GAP}{_NAME_WORD}){{0,3}},[ \t]*{_NAME_WORD}(?:{_GAP}(?:{_NAME_WORD}|[{_UP}]\.)){{0,3}}"
-SEP = r"(?:[ \t]*[:：#\-–][ \t]*(?:\r?\n[ \t]*)?|[ \t]*\r?\n[ \t]*)"
+SEP = r"(?:[ \t]*[:：#\-–][ \t]*(?:\r?\n[ \t]*)?|[ \t]*\r?\n[ \t]*|[ \t]*\.{3,}[ \t]*[:：]?[ \t]*|[ \t]*\t[ \t]*)"
 _NAME_TOKEN = re.compile(rf"{_NAME_WORD}|[{_UP}]\.|,|[^\s,]+")
 # A period after a word of 1-4 letters is an abbreviation ("No.", "Dr.", "Sra."), not a sentence end.
 _SENTENCE_END = re.compile(r"(?:(?<!\b\w)(?<!\b\w\w)(?<!\b\w\w\w)(?<!\b\w\w\w\w)\.\s|[!?;]\s|\n\s*\n|\f)")
