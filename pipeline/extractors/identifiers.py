@@ -22,7 +22,8 @@ from pipeline.rules import load_csv
 
 _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "i": "1"})
 _OCR_LETTERS = str.maketrans({"0": "O", "1": "I", "|": "I", "5": "S"})
-_DATE_LIKE = re.compile(r"^\d{1,4}[/\-]\d{1,2}[/\-]\d{1,4}$")
+# A date printed where a number was expected ("MRN: 03/14/2020"); "1187-22-0943" is a record number, not a date.
+_DATE_LIKE = re.compile(r"^(?:\d{1,2}[/\-.]\d{1,2}[/\-.](?:\d{2}|\d{4})|\d{4}[/\-.]\d{1,2}[/\-.]\d{1,2})$")
 
 
 @functools.cache
