@@ -146,7 +146,7 @@ _CUES: dict[DocType, list[tuple[re.Pattern[str], float]]] = {
                 r"\b(?:USCIS|DHS|ICE|CBP|the agency)\s+(?:has\s+|had\s+)?(?:approved|granted|denied|extended|terminated"
                 r"|told|sent|issued|decided|asked|notified|informed|answered|re-?paroled)\b"
                 r"|\bwas (?:granted|given|denied) (?:humanitarian )?parole by\b"
-                r"|\b(?:USCIS|DHS|ICE|CBP)\s+(?:le\s+|les\s+)?(?:aprob[óo]|neg[óo]|otorg[óo]|concedi[óo]|termin[óo]|envi[óo]"
+                r"|\b(?:USCIS|DHS|ICE|CBP)\)?\s+(?:le\s+|les\s+)?(?:aprob[óo]|renov[óo]|extendi[óo]|neg[óo]|otorg[óo]|concedi[óo]|termin[óo]|envi[óo]"
                 r"|notific[óo]|decidi[óo]|inform[óo])\b",
                 2.0,
             ),
@@ -161,7 +161,8 @@ _CUES: dict[DocType, list[tuple[re.Pattern[str], float]]] = {
                 r"\b(?:hi|hello) (?:all|everyone|team|friends)\b|\bcase update\b|\bcoalition\b|\bsupport letters?\b"
                 r"|\bhere is (?:a|the) (?:written )?summary\b|\bcase stands\b|\bnext deadlines?\b"
                 r"|\bwe (?:will|can) (?:help|file|prepare|remind|send)\b|\b(?:call|contact) (?:us|our office)\b"
-                r"|\bhola a todos\b|\bactualizaci[óo]n del caso\b|\ble recordamos\b|\bpr[óo]xim[oa]s? fechas?\b",
+                r"|\bhola a todos\b|\bactualizaci[óo]n del caso\b|\ble recordamos\b|\bpr[óo]xim[oa]s? fechas?\b"
+                r"|\ble resumo\b|\bresumimos\b|\bresumen del caso\b|\bequipo legal\b|\bpor\s+\w+\s+\w+\s*\|",
                 1.5,
             ),
         ]
