@@ -22,7 +22,7 @@ FLOORS = {
     "country_of_origin": 0.88,
     "date": 0.93,
     "decision_authority": 0.90,
-    "diagnosis": 0.58,
+    "diagnosis": 0.72,
     "facility": 0.65,
     "identifier": 0.93,
     "legal_org": 0.95,
