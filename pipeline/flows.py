@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -104,21 +105,50 @@ def stage_files(paths: list[Path], store: Path) -> list[StagedFile]:
 
 @task(name="extract-batch", persist_result=False, cache_policy=NO_CACHE)
 def extract_batch(
-    pool: ExtractionPool, batch: list[StagedFile], number: int, batches: int, done_before: int, total: int
-) -> list[tuple[StagedFile, Extraction]]:
-    """Extract one batch in the worker pool; a bad document is a failed record, never a failed batch."""
+    stream: Generator[tuple[str, Extraction], None, None],
+    by_key: Mapping[str, StagedFile | None],
+    size: int,
+    number: int,
+    batches: int,
+    done_before: int,
+    total: int,
+) -> list[tuple[StagedFile | None, Extraction]]:
+    """The next `size` documents the worker pool finishes (it works ahead, in the background, while earlier
+    batches are written); a bad document is a failed record, never a failed batch."""
     logger = get_run_logger()
     started = time.monotonic()
-    by_key = {s.sha256: s for s in batch}
-    jobs = [Job(key=s.sha256, path=s.stored, source=Path(s.source).name, sha256=s.sha256) for s in batch]
-    results: list[tuple[StagedFile, Extraction]] = []
-    for key, extraction in pool.run(jobs):
-        results.append((by_key[key], extraction))
+    results: list[tuple[StagedFile | None, Extraction]] = []
+    for key, extraction in itertools.islice(stream, size):
+        results.append((by_key.get(key), extraction))
         _report(done_before + len(results), total)
     failed = sum(1 for _, e in results if e.status is Status.FAILED)
     rate = len(results) / max(time.monotonic() - started, 1e-6)
     logger.info("batch %d/%d: %d documents, %d failed, %.1f documents/s", number, batches, len(results), failed, rate)
     return results
+
+
+def _extract_and_load(
+    con: duckdb.DuckDBPyConnection,
+    pool: ExtractionPool,
+    jobs: Iterable[Job],
+    by_key: Mapping[str, StagedFile | None],
+    total: int,
+    size: int,
+    counts: runs.RunCounts,
+) -> None:
+    """Every job through the pool, written in batches of `size` as results come in; the workers go on with the
+    next documents while a batch is being written (the single writer is this process)."""
+    batches = -(-total // size)
+    stream = pool.stream(jobs, buffer=2 * size)
+    done = 0
+    for number in range(1, batches + 1):
+        results = extract_batch(stream, by_key, size, number, batches, done, total)
+        if not results:
+            break
+        load_batch(con, results)
+        done += len(results)
+        _count(counts, results)
+    stream.close()
 
 
 def _warehouse_state(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
@@ -208,13 +238,10 @@ def ingest(
         if batches and dask_address:
             _extract_on_dask(con, batches, settings, limits, dask_address, counts, len(todo))
         elif batches:
+            jobs = [Job(key=s.sha256, path=s.stored, source=Path(s.source).name, sha256=s.sha256) for s in todo]
+            by_key: dict[str, StagedFile | None] = {s.sha256: s for s in todo}
             with ExtractionPool(min(settings.workers, len(todo)), read_limits(settings), limits) as pool:
-                done = 0
-                for number, batch in enumerate(batches, start=1):
-                    results = extract_batch(pool, batch, number, len(batches), done, len(todo))
-                    load_batch(con, results)
-                    done += len(results)
-                    _count(counts, results)
+                _extract_and_load(con, pool, jobs, by_key, len(todo), size, counts)
     return {"seen": counts.seen, "new": counts.new, "skipped": counts.skipped, "failed": counts.failed}
 
 
@@ -290,47 +317,34 @@ def reextract(
         stale = load.stale_documents(con, extractor_version(), force)
         counts.seen, counts.new = len(stale), len(stale)
         logger.info("%d documents to re-extract from stored text", len(stale))
-        size = settings.batch_size
-        batches = [stale[i : i + size] for i in range(0, len(stale), size)]
         _report(0, len(stale))
-        if batches:
+        if stale:
             limits = WorkerLimits(timeout_s=settings.doc_timeout_s, memory_mb=settings.doc_memory_mb)
             with ExtractionPool(min(settings.workers, len(stale)), read_limits(settings), limits) as pool:
-                done = 0
-                for number, shas in enumerate(batches, start=1):
-                    results = reextract_batch(con, pool, shas, number, len(batches))
-                    load_batch(con, results)
-                    done += len(results)
-                    _count(counts, results)
-                    _report(done, len(stale))
+                jobs = _stored_jobs(con, stale, settings.batch_size)
+                _extract_and_load(con, pool, jobs, {}, len(stale), settings.batch_size, counts)
     return {"seen": counts.seen, "reextracted": counts.new, "failed": counts.failed}
 
 
-@task(name="reextract-batch", persist_result=False, cache_policy=NO_CACHE)
-def reextract_batch(
-    con: duckdb.DuckDBPyConnection, pool: ExtractionPool, shas: list[str], number: int, batches: int
-) -> list[tuple[StagedFile | None, Extraction]]:
-    """Stored pages of one batch through the worker pool."""
-    started = time.monotonic()
-    stored = load.stored_pages(con, shas)
-    names = load.source_names(con, shas)
-    jobs = [
-        Job(
-            key=sha,
-            path=Path(),
-            source=names.get(sha, sha),
-            sha256=sha,
-            media_type=media_type,
-            pages=tuple(Page(p.number, p.text, p.start, p.ocr) for p in pages),
-        )
-        for sha, (media_type, pages) in stored.items()
-    ]
-    results: list[tuple[StagedFile | None, Extraction]] = [(None, e) for _, e in pool.run(jobs)]
-    rate = len(results) / max(time.monotonic() - started, 1e-6)
-    get_run_logger().info(
-        "batch %d/%d: %d documents re-extracted, %.1f documents/s", number, batches, len(results), rate
-    )
-    return results
+def _stored_jobs(con: duckdb.DuckDBPyConnection, shas: list[str], chunk: int) -> Iterator[Job]:
+    """Jobs over stored page text, read a chunk at a time through a cursor of its own (the pool takes them from
+    its background thread while this process writes earlier results through `con`)."""
+    reader = con.cursor()
+    try:
+        for start in range(0, len(shas), chunk):
+            part = shas[start : start + chunk]
+            names = load.source_names(reader, part)
+            for sha, (media_type, pages) in load.stored_pages(reader, part).items():
+                yield Job(
+                    key=sha,
+                    path=Path(),
+                    source=names.get(sha, sha),
+                    sha256=sha,
+                    media_type=media_type,
+                    pages=tuple(Page(p.number, p.text, p.start, p.ocr) for p in pages),
+                )
+    finally:
+        reader.close()
 
 
 @flow(name="publish", persist_result=False, log_prints=False)

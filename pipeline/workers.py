@@ -12,8 +12,10 @@ import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,6 +111,8 @@ class ExtractionPool:
         self._ctx = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
         self.replaced = 0
+        self._stop = threading.Event()
+        self._driver: threading.Thread | None = None
 
     def __enter__(self) -> ExtractionPool:
         return self
@@ -137,27 +141,46 @@ class ExtractionPool:
         self.replaced += 1
 
     def run(self, jobs: Iterable[Job]) -> Iterator[tuple[str, Extraction]]:
-        """Extract every job; yields results in completion order, one per job, whatever happens."""
+        """Extract every job; yields results in completion order, one per job, whatever happens. Jobs are taken
+        from `jobs` only as workers fall idle, so a lazy iterable is read as the run goes."""
         from pipeline.extract import failed
 
-        pending = list(jobs)[::-1]
-        while len(self._workers) < min(self.size, len(pending)):
-            self._workers.append(self._start_worker())
-        while pending or any(w.job for w in self._workers):
-            for worker in list(self._workers):
-                if worker.job is None and pending:
-                    next_job = pending.pop()
-                    try:
-                        worker.conn.send(next_job)
-                    except (BrokenPipeError, OSError):
-                        pending.append(next_job)
-                        self._retire(worker)
-                        self._workers.append(self._start_worker())
-                        continue
-                    worker.job = next_job
-                    worker.deadline = time.monotonic() + self.limits.timeout_s
+        try:
+            yield from self._dispatch(iter(jobs), failed)
+        finally:
+            # Stopped early (by stream's caller, or a generator closed): the work in flight is abandoned with
+            # its workers, so that no stale result reaches a later run.
+            for worker in [w for w in self._workers if w.job is not None]:
+                self._retire(worker)
+
+    def _dispatch(self, source: Iterator[Job], failed: Callable[..., Extraction]) -> Iterator[tuple[str, Extraction]]:
+        retry: list[Job] = []  # jobs a dead worker never received
+        exhausted = False
+        while not self._stop.is_set():
+            idle = [w for w in self._workers if w.job is None]
+            while retry or not exhausted:
+                if not idle and len(self._workers) >= self.size:
+                    break
+                job = retry.pop() if retry else next(source, None)
+                if job is None:
+                    exhausted = True
+                    break
+                if not idle:
+                    self._workers.append(self._start_worker())
+                    idle.append(self._workers[-1])
+                worker = idle.pop()
+                try:
+                    worker.conn.send(job)
+                except (BrokenPipeError, OSError):
+                    retry.append(job)
+                    self._retire(worker)
+                    continue
+                worker.job = job
+                worker.deadline = time.monotonic() + self.limits.timeout_s
             busy = [w for w in self._workers if w.job is not None]
             if not busy:
+                if exhausted and not retry:
+                    return
                 continue
             wait_s = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             handles: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
@@ -188,8 +211,53 @@ class ExtractionPool:
                     self._workers.append(self._start_worker())
                     yield job.key, failed(job.source, _sha(job), ErrorCode.TIMEOUT, DocumentTimeout.default_message)
 
+    def stream(self, jobs: Iterable[Job], buffer: int = 512) -> Generator[tuple[str, Extraction], None, None]:
+        """`run(jobs)` driven from a background thread: the workers keep extracting while the caller is busy with
+        earlier results (writing them to the warehouse), instead of waiting for it between batches. Jobs are
+        taken from `jobs` as workers need them; at most `buffer` results wait for the caller."""
+        results: queue.Queue[Any] = queue.Queue(maxsize=max(1, buffer))
+        done = object()
+
+        def put(item: Any) -> bool:
+            while not self._stop.is_set():
+                try:
+                    results.put(item, timeout=0.2)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def drive() -> None:
+            try:
+                for item in self.run(jobs):
+                    if not put(item):
+                        return
+            except BaseException as exc:  # handed to the caller, raised in its thread
+                put(exc)
+            finally:
+                put(done)
+
+        self._driver = threading.Thread(target=drive, name="medparole-pool", daemon=True)
+        self._driver.start()
+        try:
+            while True:
+                item = results.get()
+                if item is done:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            self._stop.set()  # the caller stopped early (an error): let the driver go
+            self._driver.join(timeout=10)
+            self._driver = None
+            self._stop.clear()
+
     def close(self) -> None:
         """Stop every worker (politely, then by force)."""
+        self._stop.set()
+        if self._driver is not None:
+            self._driver.join(timeout=10)
         for worker in list(self._workers):
             with contextlib.suppress(BrokenPipeError, OSError):
                 worker.conn.send(None)

@@ -97,7 +97,7 @@ def _iso(year: int, month: int, day: int | None) -> str | None:
 
 
 # Months in Roman numerals, as Latin American hospitals write them ("15-III-2024").
-_ROMAN = {r: i for i, r in enumerate("I II III IV V VI VII VIII IX X XI XII".split(), start=1)}
+_ROMAN = {r: i for i, r in enumerate(("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"), 1)}
 
 
 def _read(match: re.Match[str], kind: str, language: str) -> tuple[str | None, float]:

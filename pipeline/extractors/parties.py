@@ -4,9 +4,9 @@ Cue patterns live in pipeline/rules/parties_*.jsonl as regexes with placeholders
 ``{NAME}`` (a person's name as printed: Title Case or ALL CAPS words, accents, particles, initials),
 ``{NAME_ANY}`` (also "LOPEZ GARCIA, Maria Jose"), ``{NUM}`` (digits or number words), ``{COUNTRY}`` and
 ``{DEMONYM}`` (from countries_lexicon.csv), ``{RELATIVE}`` (parents, siblings... from parties_relatives.csv)
-and ``{SEP}`` (a label separator: colon, dash, dot leaders, a tab or a line break). A rule may carry ``not_before`` (searched in the
-text just before the match, within its sentence) and ``not_after`` (anchored right after it): those guards are
-data too, so a distractor is fixed by editing a rule, never the code.
+and ``{SEP}`` (a label separator: colon, dash, dot leaders, a tab or a line break). A rule may carry
+``not_before`` (searched in the text just before the match, within its sentence) and ``not_after`` (anchored
+right after it): those guards are data too, so a distractor is fixed by editing a rule, never the code.
 """
 
 from __future__ import annotations

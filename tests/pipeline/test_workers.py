@@ -46,3 +46,44 @@ def test_pool_reports_a_document_beyond_the_memory_limit(tmp_path: Path) -> None
         result = dict(pool.run([Job("big", big, "huge.png")]))["big"]
     assert result.status is Status.FAILED
     assert result.error is not None and result.error.code is ErrorCode.TOO_LARGE
+
+
+def test_stream_works_ahead_while_the_caller_is_busy_and_takes_jobs_lazily(data_dir: Path) -> None:
+    import time
+
+    names = ["letter.txt", "termination.eml", "letter.pdf", "decision.pdf"] * 3
+    taken: list[int] = []
+
+    def jobs():  # type: ignore[no-untyped-def]
+        for index, name in enumerate(names):
+            taken.append(index)
+            yield Job(f"{index}", data_dir / name, name)
+
+    with ExtractionPool(2, ReadLimits(), WorkerLimits(timeout_s=60)) as pool:
+        stream = pool.stream(jobs(), buffer=4)
+        first = next(stream)
+        assert len(taken) < len(names)  # the generator is read as workers need jobs, not all at once
+        time.sleep(3)  # the caller is busy (writing a batch): the workers go on in the background
+        assert len(taken) >= 6
+        rest = list(stream)
+    results = dict([first, *rest])
+    assert sorted(results, key=int) == [str(i) for i in range(len(names))]
+    assert all(r.status is Status.OK for r in results.values())
+
+
+def test_stream_stops_when_the_caller_stops_and_passes_on_a_failing_job_source(data_dir: Path) -> None:
+    import pytest
+
+    def broken():  # type: ignore[no-untyped-def]
+        yield Job("ok", data_dir / "letter.txt", "letter.txt")
+        raise RuntimeError("the warehouse went away")
+
+    with ExtractionPool(1, ReadLimits(), WorkerLimits(timeout_s=60)) as pool:
+        with pytest.raises(RuntimeError, match="went away"):
+            list(pool.stream(broken()))
+        endless = (Job(str(i), data_dir / "letter.txt", "letter.txt") for i in range(10_000))
+        stream = pool.stream(endless, buffer=2)
+        assert next(stream)[1].status is Status.OK
+        stream.close()  # an error in the caller: the background driver must end, not hang
+        after = dict(pool.run([Job("after", data_dir / "letter.txt", "letter.txt")]))
+        assert list(after) == ["after"] and after["after"].status is Status.OK  # nothing stale from before
