@@ -103,24 +103,28 @@ def stage_files(paths: list[Path], store: Path) -> list[StagedFile]:
     return staged
 
 
+class _Feed:
+    """What the batches of one run draw from: the pool's result stream and the staged file of each key. A plain
+    class, so Prefect does not walk it (it visits every item of a dict or list passed to a task: 10,000 staged
+    files per batch, for nothing)."""
+
+    def __init__(
+        self, stream: Generator[tuple[str, Extraction], None, None], by_key: Mapping[str, StagedFile], total: int
+    ) -> None:
+        self.stream, self.by_key, self.total, self.done = stream, by_key, total, 0
+
+
 @task(name="extract-batch", persist_result=False, cache_policy=NO_CACHE)
-def extract_batch(
-    stream: Generator[tuple[str, Extraction], None, None],
-    by_key: Mapping[str, StagedFile | None],
-    size: int,
-    number: int,
-    batches: int,
-    done_before: int,
-    total: int,
-) -> list[tuple[StagedFile | None, Extraction]]:
+def extract_batch(feed: _Feed, size: int, number: int, batches: int) -> list[tuple[StagedFile | None, Extraction]]:
     """The next `size` documents the worker pool finishes (it works ahead, in the background, while earlier
     batches are written); a bad document is a failed record, never a failed batch."""
     logger = get_run_logger()
     started = time.monotonic()
     results: list[tuple[StagedFile | None, Extraction]] = []
-    for key, extraction in itertools.islice(stream, size):
-        results.append((by_key.get(key), extraction))
-        _report(done_before + len(results), total)
+    for key, extraction in itertools.islice(feed.stream, size):
+        results.append((feed.by_key.get(key), extraction))
+        _report(feed.done + len(results), feed.total)
+    feed.done += len(results)
     failed = sum(1 for _, e in results if e.status is Status.FAILED)
     rate = len(results) / max(time.monotonic() - started, 1e-6)
     logger.info("batch %d/%d: %d documents, %d failed, %.1f documents/s", number, batches, len(results), failed, rate)
@@ -131,7 +135,7 @@ def _extract_and_load(
     con: duckdb.DuckDBPyConnection,
     pool: ExtractionPool,
     jobs: Iterable[Job],
-    by_key: Mapping[str, StagedFile | None],
+    by_key: Mapping[str, StagedFile],
     total: int,
     size: int,
     counts: runs.RunCounts,
@@ -140,15 +144,16 @@ def _extract_and_load(
     next documents while a batch is being written (the single writer is this process)."""
     batches = -(-total // size)
     stream = pool.stream(jobs, buffer=2 * size)
-    done = 0
-    for number in range(1, batches + 1):
-        results = extract_batch(stream, by_key, size, number, batches, done, total)
-        if not results:
-            break
-        load_batch(con, results)
-        done += len(results)
-        _count(counts, results)
-    stream.close()
+    feed = _Feed(stream, by_key, total)
+    try:
+        for number in range(1, batches + 1):
+            results = extract_batch(feed, size, number, batches)
+            if not results:
+                break
+            load_batch(con, Batch(results))
+            _count(counts, results)
+    finally:
+        stream.close()
 
 
 def _warehouse_state(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
@@ -192,10 +197,21 @@ def _remote_pool(workers: int, limits: ReadLimits, worker_limits: WorkerLimits) 
     return _remote_pools[key]
 
 
+class Batch:
+    """A batch's results, opaque to Prefect (which would otherwise walk every fact of every document to find
+    futures among a task's arguments)."""
+
+    def __init__(self, results: Sequence[tuple[StagedFile | None, Extraction]]) -> None:
+        self.results = results
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+
 @task(name="load-batch", persist_result=False, cache_policy=NO_CACHE)
-def load_batch(con: duckdb.DuckDBPyConnection, results: Sequence[tuple[StagedFile | None, Extraction]]) -> int:
+def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> int:
     """Write a batch's documents, pages and facts in one transaction."""
-    return load.load_documents(con, [to_load_item(extraction, staged) for staged, extraction in results])
+    return load.load_documents(con, [to_load_item(extraction, staged) for staged, extraction in batch.results])
 
 
 @task(name="publish", persist_result=False, cache_policy=NO_CACHE)
@@ -239,7 +255,7 @@ def ingest(
             _extract_on_dask(con, batches, settings, limits, dask_address, counts, len(todo))
         elif batches:
             jobs = [Job(key=s.sha256, path=s.stored, source=Path(s.source).name, sha256=s.sha256) for s in todo]
-            by_key: dict[str, StagedFile | None] = {s.sha256: s for s in todo}
+            by_key = {s.sha256: s for s in todo}
             with ExtractionPool(min(settings.workers, len(todo)), read_limits(settings), limits) as pool:
                 _extract_and_load(con, pool, jobs, by_key, len(todo), size, counts)
     return {"seen": counts.seen, "new": counts.new, "skipped": counts.skipped, "failed": counts.failed}
@@ -298,7 +314,7 @@ def _extract_on_dask(
         done = 0
         for number, future in enumerate(futures, start=1):
             results = future.result()
-            load_batch(con, results)
+            load_batch(con, Batch(results))
             done += len(results)
             _count(counts, results)
             _report(done, total)
