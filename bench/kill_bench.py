@@ -1,0 +1,133 @@
+"""Issue 5's crash target: kill -9 an ingest at random points, many times; the published copy must open every
+time, and a final run must complete with no duplicates and no document lost.
+
+Each round starts `medparole ingest` on the same inbox in a new process group and kills the whole group (the
+flow, its extraction workers and its temporary Prefect server, as a power cut would) after a random delay. The
+first rounds fall before anything is published; the delays reach past the end of a full run, so later rounds
+land in extraction, loading, case linking and publishing.
+
+    .venv/bin/python bench/kill_bench.py [--rounds 50] [--documents 400] [--corpus bench/out/corpus10k/docs]
+
+Results go to bench/out/kill.json and are printed as a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import OUT, PYTHON
+
+
+def _published_ok(published: Path) -> tuple[bool, int]:
+    """Whether the published copy opens read-only and answers (documents count); (True, 0) when none exists yet."""
+    if not published.exists():
+        return True, 0
+    try:
+        con = duckdb.connect(str(published), read_only=True)
+        try:
+            (count,) = con.execute("SELECT count(*) FROM documents").fetchall()[0]
+            con.execute("SELECT count(*) FROM case_summary").fetchall()
+        finally:
+            con.close()
+        return True, int(count)
+    except duckdb.Error:
+        return False, -1
+
+
+def _kill_group_after(command: list[str], env: dict[str, str], delay_s: float) -> bool:
+    """Run `command` in its own process group and SIGKILL the whole group after `delay_s`; True if it was
+    still running (really killed) then."""
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        process.wait(timeout=delay_s)
+        return False
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="kill -9 an ingest at random points, then check the warehouse.")
+    parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--documents", type=int, default=400)
+    parser.add_argument("--corpus", type=Path, default=OUT / "corpus10k" / "docs")
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args()
+    work = OUT / "kill"
+    shutil.rmtree(work, ignore_errors=True)
+    inbox = work / "inbox"
+    inbox.mkdir(parents=True)
+    for path in sorted(p for p in args.corpus.iterdir() if p.is_file())[: args.documents]:
+        shutil.copy(path, inbox / path.name)
+    data = work / "data"
+    env = {
+        **os.environ,
+        "MEDPAROLE_DATA_DIR": str(data),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "LOGURU_LEVEL": "INFO",
+        "PREFECT_HOME": str(work / "prefect"),
+    }
+    command = [PYTHON, "-m", "pipeline.cli", "ingest", str(inbox)]
+
+    # One full run first (in a copy) to know how long a run takes, so the kills can span all of it.
+    started = time.monotonic()
+    timing = subprocess.run(command, env={**env, "MEDPAROLE_DATA_DIR": str(work / "timing")}, capture_output=True)
+    assert timing.returncode == 0, timing.stderr[-2000:]
+    full_s = time.monotonic() - started
+
+    rng = random.Random(args.seed)
+    opened = killed = 0
+    published_counts: list[int] = []
+    for _ in range(args.rounds):
+        killed += _kill_group_after(command, env, rng.uniform(0.5, full_s * 1.1))
+        ok, count = _published_ok(data / "published.duckdb")
+        opened += ok
+        published_counts.append(count)
+
+    final = subprocess.run(command, env=env, capture_output=True)
+    assert final.returncode == 0, final.stderr[-2000:]
+    con = duckdb.connect(str(data / "published.duckdb"), read_only=True)
+    try:
+        documents, distinct = con.execute("SELECT count(*), count(DISTINCT sha256) FROM documents").fetchall()[0]
+        facts, distinct_facts = con.execute(
+            "SELECT count(*), count(DISTINCT (sha256, field, value, start_offset, end_offset)) FROM facts"
+        ).fetchall()[0]
+        in_cases = con.execute("SELECT count(DISTINCT sha256) FROM case_documents").fetchall()[0][0]
+    finally:
+        con.close()
+    results = {
+        "rounds": args.rounds,
+        "documents in the inbox": args.documents,
+        "one uninterrupted run s": round(full_s, 1),
+        "rounds killed mid-run": killed,
+        "published copy opened": f"{opened} of {args.rounds}",
+        "documents in the published copy after each kill (min-max)": f"{min(published_counts)}-{max(published_counts)}",
+        "documents after the final run": documents,
+        "duplicate documents": documents - distinct,
+        "duplicate facts": facts - distinct_facts,
+        "documents lost": args.documents - distinct,
+        "documents linked to a case": in_cases,
+    }
+    (OUT / "kill.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print("| what | figure |\n|---|---|")
+    for key, value in results.items():
+        print(f"| {key} | {value} |")
+
+
+if __name__ == "__main__":
+    main()
