@@ -90,6 +90,7 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
+_QUOTES = re.compile(r"[\"“”]")
 _TRAILING = re.compile(r"(?:[ \t]+(?:de|del|la|las|los|el|para|y|No\.|N[°º]\.?|N[uú]m\.))+$|[.,'’-]+$")
 
 
@@ -127,7 +128,8 @@ def facilities(ctx: TextContext) -> list[Fact]:
                 continue
             spans.append((start, end))
             if not _guarded(ctx.text, start):
-                facts.append(make_fact(ctx, "facility", printed, start, end, rule.confidence))
+                name = " ".join(_QUOTES.sub("", printed).split())  # HOSPITAL "WILLIAM SOLER": the name, unquoted
+                facts.append(make_fact(ctx, "facility", name, start, end, rule.confidence))
     return facts
 
 
