@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-_BOUNDARY = re.compile(r"[.!?;](?=\s)|\n[ \t]*\n|\f")
+# Dot leaders ("Date of birth ...... 19 February 2012") end no sentence: a dot after a dot is not a boundary.
+_BOUNDARY = re.compile(r"(?:[!?;]|(?<!\.)\.)(?=\s)|\n[ \t]*\n|\f")
 
 
 # A dot after these does not end a sentence.
