@@ -8,6 +8,7 @@ and the run goes on: one bad file never stops a batch.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -80,14 +81,22 @@ def _worker_main(
             return
         if job is None:
             return
+        result = None
         try:
             if job.pages is not None:
                 result = extract_pages(job.source, job.sha256, job.media_type, job.pages)
             else:
                 result = extract_document(job.path, read_limits, source=job.source, sha256=job.sha256 or None)
         except MemoryError:
+            pass  # answered below, once the frames that held the half-built document are gone
+        if result is None:
+            gc.collect()
             result = failed(job.source, _sha(job), ErrorCode.TOO_LARGE, DocumentTooLarge.default_message)
-        conn.send((job.key, result))
+        try:
+            conn.send((job.key, result))
+        except MemoryError:  # pickling a huge result at the limit: say it was too large rather than die
+            gc.collect()
+            conn.send((job.key, failed(job.source, _sha(job), ErrorCode.TOO_LARGE, DocumentTooLarge.default_message)))
 
 
 def _sha(job: Job) -> str:

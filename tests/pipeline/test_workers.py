@@ -63,7 +63,11 @@ def test_stream_works_ahead_while_the_caller_is_busy_and_takes_jobs_lazily(data_
         stream = pool.stream(jobs(), buffer=4)
         first = next(stream)
         assert len(taken) < len(names)  # the generator is read as workers need jobs, not all at once
-        time.sleep(3)  # the caller is busy (writing a batch): the workers go on in the background
+        # The caller is busy (writing a batch) and takes nothing: the workers go on in the background, up to the
+        # buffer (4 waiting results) and one job in each of the 2 workers.
+        deadline = time.monotonic() + 90
+        while len(taken) < 6 and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert len(taken) >= 6
         rest = list(stream)
     results = dict([first, *rest])
