@@ -119,4 +119,18 @@ def may_match(regex: re.Pattern[str], text: str) -> bool:
     if not entry[1]:
         return True
     low = lowered(text)
-    return any(literal in low for literal in entry[1])
+    if _present_in[0] is not low:  # a new text: forget the old answers
+        _present_in[0] = low
+        _present.clear()
+    for literal in entry[1]:
+        hit = _present.get(literal)
+        if hit is None:
+            hit = _present[literal] = literal in low
+        if hit:
+            return True
+    return False
+
+
+# Which literals the current text holds: many rules share words ("patient", "parole"), each looked for once.
+_present: dict[str, bool] = {}
+_present_in: list[str | None] = [None]

@@ -187,3 +187,15 @@ def test_the_lexicons_find_what_plain_alternations_found(corpus_texts: list[str]
             assert [m.span() for m in tried.finditer(haystack)] == expected
             found += len(expected)
         assert found > 100
+
+
+def test_classify_counts_each_cue_as_its_own_findall_would(corpus_texts: list[str]) -> None:
+    """classify finds cue starts in one pass and tries only those places: the counts must be exactly what one
+    findall per cue gives, on every corpus text (cues that share a start are counted for each)."""
+    cues = classify._cue_list()[1]
+    for text in corpus_texts:
+        sample = text[:30000]
+        assert classify._cue_counts(sample) == [len(pattern.findall(sample)) for _, pattern, _ in cues]
+    shared = "USCIS has denied your request for parole."
+    counts = dict(zip([p.pattern[:25] for _, p, _ in cues], classify._cue_counts(shared), strict=True))
+    assert sum(counts.values()) >= 4  # USCIS (agency, and the agency in the third person), denied, parole
