@@ -136,3 +136,19 @@ def _safe_sha(path: Path) -> str:
         return sha256_file(path)
     except OSError:
         return "0" * 64
+
+
+def warm_up() -> None:
+    """Load everything extraction needs (every reader's libraries, both NLP pipelines, the rules and lexicons) so
+    that a worker can do it before its address space is capped: under the cap, a library that fails to map its
+    code mid-document would kill the worker instead of reporting the document."""
+    import docx  # noqa: F401
+    import pypdfium2  # noqa: F401
+    from PIL import Image, ImageOps  # noqa: F401
+
+    from pipeline.nlp import make_nlp
+
+    for language in ("en", "es"):
+        make_nlp(language)
+    text = "Patient: Ana López, 4 years old. Diagnosis: short bowel syndrome. No tiene cardiopatía. $1,000 per month."
+    extract_pages("warm-up", "0" * 64, "text/plain", (Page(1, text, 0, False),))

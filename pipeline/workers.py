@@ -67,12 +67,14 @@ def _worker_main(
 ) -> None:  # pragma: no cover - runs in the child process
     import resource
 
+    os.environ.setdefault("LOGURU_LEVEL", "INFO")
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    from pipeline.extract import extract_document, extract_pages, failed, warm_up
+
+    warm_up()  # libraries are mapped before the cap: the cap is for what a document costs
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    os.environ.setdefault("LOGURU_LEVEL", "INFO")
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    from pipeline.extract import extract_document, extract_pages, failed
 
     while True:
         try:
