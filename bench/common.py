@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -61,3 +62,12 @@ def run_measured(command: list[str], env: dict[str, str] | None = None, interval
     reader.join(timeout=5)
     tail = b"".join(stderr_chunks[-15:]).decode("utf-8", "replace")
     return Measured(time.monotonic() - started, peak_tree, peak_single, process.returncode, tail)
+
+
+def report(name: str, results: dict[str, object]) -> None:
+    """Write bench/out/<name>.json and print the figures as a Markdown table."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print("| what | figure |\n|---|---|")
+    for key, value in results.items():
+        print(f"| {key.replace('_', ' ')} | {value} |")

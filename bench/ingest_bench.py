@@ -14,7 +14,6 @@ Results go to bench/out/ingest.json and are printed as a Markdown table.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import OUT, PYTHON, run_measured
+from common import OUT, PYTHON, report, run_measured
 
 PREFECT_ONLY = "from prefect import flow\n@flow\ndef nothing():\n    return 1\nnothing()\n"
 
@@ -79,10 +78,7 @@ def main() -> None:
         "reextract_docs_per_s": round(loaded / reextract.seconds, 1),
         "reextract_peak_tree_rss_mb": round(reextract.peak_tree_rss_mb),
     }
-    (OUT / "ingest.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print("| what | figure |\n|---|---|")
-    for key, value in results.items():
-        print(f"| {key.replace('_', ' ')} | {value} |")
+    report("ingest", results)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ Results go to bench/out/kill.json and are printed as a Markdown table.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil
@@ -28,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import OUT, PYTHON
+from common import OUT, PYTHON, report
 
 
 def _published_ok(published: Path) -> tuple[bool, int]:
@@ -131,10 +130,7 @@ def main() -> None:
         "documents lost": in_inbox - distinct,
         "documents linked to a case": in_cases,
     }
-    (OUT / "kill.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print("| what | figure |\n|---|---|")
-    for key, value in results.items():
-        print(f"| {key} | {value} |")
+    report("kill", results)
 
 
 if __name__ == "__main__":
