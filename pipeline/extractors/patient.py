@@ -10,11 +10,12 @@ Ages under a year: "a 10-month-old" is round(10 / 12, 2) = 0.83 years.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from pipeline.extractors.assertions import section_assertions
 from pipeline.extractors.base import TextContext, make_fact
-from pipeline.extractors.parties import Hit, find_hits, fold, load_rules, name_key
+from pipeline.extractors.parties import Hit, Rule, find_hits, fold, load_rules, name_key, trim_name
 from pipeline.models import Fact
 
 
@@ -36,6 +37,42 @@ def _same_person(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) >= 2 and (a <= b or b <= a)
 
 
+# A row of form labels with Beneficiary among them ("Applicant      Beneficiary"): the I-797 boxes, flattened.
+_LABEL_ROW = re.compile(r"(?im)^(?P<row>[^\n]*?\S[ \t]{2,}[^\n]*)$")
+_BENEFICIARY = re.compile(r"(?i)\bbenefici(?:ary|ari[oa])\b")
+_CELL = re.compile(r"\S+(?:[ \t]\S+)*")
+_COLUMN_RULE = Rule("beneficiary_column", "patient_name", re.compile("$^"), 0.95, None, None, None, {})
+
+
+def _beneficiary_column(text: str) -> tuple[list[Hit], list[tuple[int, int]]]:
+    """The name under the Beneficiary label of a row of labels, read by column, and the spans of the other cells of
+    that line: on a flattened notice the applicant (often a parent) stands to its left, where a label rule that
+    reads "Beneficiary" then the next line would take it."""
+    hits: list[Hit] = []
+    others: list[tuple[int, int]] = []
+    for row in _LABEL_ROW.finditer(text):
+        label = _BENEFICIARY.search(row.group("row"))
+        cells = list(_CELL.finditer(row.group("row")))
+        if label is None or len(cells) < 2:
+            continue
+        column = label.start()
+        below = text.find("\n", row.end())
+        if below < 0:
+            continue
+        line_end = text.find("\n", below + 1)
+        line = text[below + 1 : line_end if line_end >= 0 else len(text)]
+        values = list(_CELL.finditer(line))
+        if len(values) < 2:
+            continue  # one value under several labels: which label it belongs to is not known from the column
+        value = min(values, key=lambda cell: abs(cell.start() - column))
+        start = below + 1 + value.start()
+        span = trim_name(text, start, start + len(value.group()))
+        if span is not None:
+            hits.append(Hit(_COLUMN_RULE, text[span[0] : span[1]], span[0], span[1]))
+            others += [(below + 1 + c.start(), below + 1 + c.end()) for c in values if c is not value]
+    return hits, others
+
+
 def patient_name_hits(text: str, doc_type: str | None = None) -> list[Hit]:
     """The mentions of the patient's name: the cluster of cued names with the strongest support. A rule with
     `doc_types` (an address block names the beneficiary on a notice, a parent on a legal-aid letter) is only
@@ -46,6 +83,8 @@ def patient_name_hits(text: str, doc_type: str | None = None) -> list[Hit]:
         if "doc_types" not in rule.data or doc_type in rule.data["doc_types"]
         for hit in find_hits(rule, text)
     ]
+    column_hits, other_cells = _beneficiary_column(text)
+    hits = [h for h in hits if not any(s <= h.start < e for s, e in other_cells)] + column_hits
     clusters: list[list[Hit]] = []
     for hit in sorted(hits, key=lambda h: -len(name_key(str(h.value)))):
         key = name_key(str(hit.value))

@@ -28,7 +28,7 @@ FLOORS = {
     "legal_org": 0.95,
     "outcome": 0.90,
     "parole_duration_months": 0.85,
-    "patient_name": 0.85,
+    "patient_name": 0.92,
     "physician": 0.93,
     "treatment": 0.60,
     "treatment_unavailable_in_home_country": 0.80,

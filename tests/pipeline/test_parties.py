@@ -472,3 +472,18 @@ def test_age_fact_text_is_the_age_not_the_name_before_it() -> None:
     facts = [f for f in patient.extract(_ctx(text, "es")) if f.field == "age_years"]
     assert [(f.value, f.text) for f in facts] == [(8, "8 años")]
     assert all(text[f.start : f.end] == f.text for f in facts)
+
+
+def test_the_beneficiary_is_read_by_column_on_a_flattened_notice() -> None:
+    """I-797 boxes flattened to text: the applicant (a parent) stands left of the beneficiary on one line."""
+    from pipeline.extractors.patient import patient_name_hits
+
+    notice = (
+        "Notice Type: Approval Notice\n\nApplicant                      Beneficiary\n"
+        "MEJIA PAZ, ROSA AMELIA         CASTELLANOS MEJIA, VALENTINA\n"
+        "                               A# 219 874 031\n\nROSA AMELIA MEJIA PAZ\n1187 S ALVARADO ST APT 4\n"
+    )
+    assert {str(h.value) for h in patient_name_hits(notice, "parole_decision")} == {"CASTELLANOS MEJIA, VALENTINA"}
+    # One value under a row of labels: its column says nothing, the usual rules decide.
+    stacked = "Receipt Number                 Beneficiary\nIOE0912345678\n\nBeneficiary: LOPEZ GARCIA, MARIA JOSE\n"
+    assert {str(h.value) for h in patient_name_hits(stacked, "parole_decision")} == {"LOPEZ GARCIA, MARIA JOSE"}
