@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,3 +72,12 @@ def report(name: str, results: dict[str, object]) -> None:
     print("| what | figure |\n|---|---|")
     for key, value in results.items():
         print(f"| {key.replace('_', ' ')} | {value} |")
+
+
+def published_rows(published: Path, sql: str) -> list[tuple[object, ...]]:
+    """The rows `sql` gives on a published warehouse, opened read-only and closed again at once."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()

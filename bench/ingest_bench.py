@@ -18,10 +18,8 @@ import shutil
 import sys
 from pathlib import Path
 
-import duckdb
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import OUT, PYTHON, report, run_measured
+from common import OUT, PYTHON, published_rows, report, run_measured
 
 PREFECT_ONLY = "from prefect import flow\n@flow\ndef nothing():\n    return 1\nnothing()\n"
 
@@ -35,6 +33,7 @@ def main() -> None:
     env = {
         "MEDPAROLE_DATA_DIR": str(args.data),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
         "LOGURU_LEVEL": "INFO",
     }
     medparole = [PYTHON, "-m", "pipeline.cli"]
@@ -42,19 +41,14 @@ def main() -> None:
 
     first = run_measured([*medparole, "ingest", str(args.corpus)], env)
     assert first.returncode == 0, first.stderr_tail
-    con = duckdb.connect(str(args.data / "published.duckdb"), read_only=True)
-    row = con.execute("SELECT count(*), sum(pages), count(*) FILTER (status = 'failed') FROM documents").fetchall()[0]
-    con.close()
-    assert row is not None
-    loaded, pages, failed = row
+    published = args.data / "published.duckdb"
+    sql = "SELECT count(*), sum(pages), count(*) FILTER (status = 'failed') FROM documents"
+    loaded, pages, failed = published_rows(published, sql)[0]
 
     prefect_start = min(run_measured([PYTHON, "-c", PREFECT_ONLY], env).seconds for _ in range(2))
     again = run_measured([*medparole, "ingest", str(args.corpus)], env)
     assert again.returncode == 0, again.stderr_tail
-    con = duckdb.connect(str(args.data / "published.duckdb"), read_only=True)
-    last = con.execute("SELECT new, skipped FROM runs ORDER BY started_at DESC LIMIT 1").fetchall()[0]
-    con.close()
-    assert last is not None
+    last = published_rows(published, "SELECT new, skipped FROM runs ORDER BY started_at DESC LIMIT 1")[0]
 
     reextract = run_measured([*medparole, "reextract", "--force"], env)
     assert reextract.returncode == 0, reextract.stderr_tail

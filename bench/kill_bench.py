@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import OUT, PYTHON, report
+from common import OUT, PYTHON, published_rows, report
 
 
 def _published_ok(published: Path) -> tuple[bool, int]:
@@ -35,13 +35,10 @@ def _published_ok(published: Path) -> tuple[bool, int]:
     if not published.exists():
         return True, 0
     try:
-        con = duckdb.connect(str(published), read_only=True)
-        try:
-            (count,) = con.execute("SELECT count(*) FROM documents").fetchall()[0]
-            con.execute("SELECT count(*) FROM case_summary").fetchall()
-        finally:
-            con.close()
-        return True, int(count)
+        ((count, _cases),) = published_rows(
+            published, "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM case_summary)"
+        )
+        return True, int(str(count))
     except duckdb.Error:
         return False, -1
 
@@ -82,6 +79,7 @@ def main() -> None:
         **os.environ,
         "MEDPAROLE_DATA_DIR": str(data),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
         "LOGURU_LEVEL": "INFO",
         "PREFECT_HOME": str(work / "prefect"),
     }
@@ -107,15 +105,13 @@ def main() -> None:
 
     final = subprocess.run(command, env=env, capture_output=True)
     assert final.returncode == 0, final.stderr[-2000:]
-    con = duckdb.connect(str(data / "published.duckdb"), read_only=True)
-    try:
-        documents, distinct = con.execute("SELECT count(*), count(DISTINCT sha256) FROM documents").fetchall()[0]
-        facts, distinct_facts = con.execute(
-            "SELECT count(*), count(DISTINCT (sha256, field, value, start_offset, end_offset)) FROM facts"
-        ).fetchall()[0]
-        in_cases = con.execute("SELECT count(DISTINCT sha256) FROM case_documents").fetchall()[0][0]
-    finally:
-        con.close()
+    ((documents, distinct, facts, distinct_facts, in_cases),) = published_rows(
+        data / "published.duckdb",
+        """SELECT (SELECT count(*) FROM documents), (SELECT count(DISTINCT sha256) FROM documents),
+                  (SELECT count(*) FROM facts),
+                  (SELECT count(DISTINCT (sha256, field, value, start_offset, end_offset)) FROM facts),
+                  (SELECT count(DISTINCT sha256) FROM case_documents)""",
+    )
     in_inbox = sum(1 for p in inbox.iterdir() if p.is_file())
     results = {
         "rounds": rounds,
