@@ -36,3 +36,18 @@ def clause_bounds(text: str, pos: int, reach: int = 300) -> tuple[int, int]:
 def _is_abbreviation(text: str, dot: int) -> bool:
     word = re.search(r"([A-Za-zÁÉÍÓÚáéíóúñ]+)$", text[max(0, dot - 8) : dot])
     return word is not None and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATIONS)
+
+
+# A cell of a laid-out line (a form's boxes or a table flattened to text): words joined by single spaces; two
+# spaces or a tab end it.
+_CELL = re.compile(r"\S+(?: \S+)*")
+
+
+def line_cells(line: str) -> list[re.Match[str]]:
+    """The cells of one line, left to right."""
+    return list(_CELL.finditer(line))
+
+
+def nearest_cell(cells: list[re.Match[str]], column: int) -> re.Match[str] | None:
+    """The cell whose start is nearest to `column` (a label's or a value's column on the line above or below)."""
+    return min(cells, key=lambda cell: abs(cell.start() - column)) if cells else None

@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extractors.base import TextContext, make_fact
-from pipeline.extractors.clauses import clause_bounds
+from pipeline.extractors.clauses import clause_bounds, line_cells, nearest_cell
 from pipeline.extractors.dates import ocr_digits
 from pipeline.models import Fact
 from pipeline.rules import load_csv
@@ -299,8 +299,8 @@ def _header_cell(text: str, amount: Amount, line_start: int, amounts: list[Amoun
         if text[start:pos].strip() and not any(start <= a.start < pos for a in amounts):
             line = text[start:pos]
             column = amount.start - line_start
-            cells = [(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", line)]
-            return min(cells, key=lambda cell: abs(cell[0] - column))[1] if cells else ""
+            cell = nearest_cell(line_cells(line), column)
+            return cell.group() if cell else ""
         pos = start - 1
     return ""
 

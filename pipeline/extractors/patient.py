@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from pipeline.extractors.assertions import section_assertions
 from pipeline.extractors.base import TextContext, make_fact
+from pipeline.extractors.clauses import line_cells, nearest_cell
 from pipeline.extractors.parties import Hit, Rule, find_hits, fold, load_rules, name_key, trim_name
 from pipeline.models import Fact
 
@@ -40,7 +41,6 @@ def _same_person(a: frozenset[str], b: frozenset[str]) -> bool:
 # A row of form labels with Beneficiary among them ("Applicant      Beneficiary"): the I-797 boxes, flattened.
 _LABEL_ROW = re.compile(r"(?im)^(?P<row>[^\n]*?\S[ \t]{2,}[^\n]*)$")
 _BENEFICIARY = re.compile(r"(?i)\bbenefici(?:ary|ari[oa])\b")
-_CELL = re.compile(r"\S+(?:[ \t]\S+)*")
 _COLUMN_RULE = Rule("beneficiary_column", "patient_name", re.compile("$^"), 0.95, None, None, None, {})
 
 
@@ -52,19 +52,17 @@ def _beneficiary_column(text: str) -> tuple[list[Hit], list[tuple[int, int]]]:
     others: list[tuple[int, int]] = []
     for row in _LABEL_ROW.finditer(text):
         label = _BENEFICIARY.search(row.group("row"))
-        cells = list(_CELL.finditer(row.group("row")))
-        if label is None or len(cells) < 2:
+        if label is None or len(line_cells(row.group("row"))) < 2:
             continue
-        column = label.start()
         below = text.find("\n", row.end())
         if below < 0:
             continue
         line_end = text.find("\n", below + 1)
         line = text[below + 1 : line_end if line_end >= 0 else len(text)]
-        values = list(_CELL.finditer(line))
-        if len(values) < 2:
+        values = line_cells(line)
+        value = nearest_cell(values, label.start())
+        if value is None or len(values) < 2:
             continue  # one value under several labels: which label it belongs to is not known from the column
-        value = min(values, key=lambda cell: abs(cell.start() - column))
         start = below + 1 + value.start()
         span = trim_name(text, start, start + len(value.group()))
         if span is not None:
