@@ -197,5 +197,8 @@ def test_classify_counts_each_cue_as_its_own_findall_would(corpus_texts: list[st
         sample = text[:30000]
         assert classify._cue_counts(sample) == [len(pattern.findall(sample)) for _, pattern, _ in cues]
     shared = "USCIS has denied your request for parole."
-    counts = dict(zip([p.pattern[:25] for _, p, _ in cues], classify._cue_counts(shared), strict=True))
-    assert sum(counts.values()) >= 4  # USCIS (agency, and the agency in the third person), denied, parole
+    at_start = [index for index, (_, pattern, _) in enumerate(cues) if pattern.match(shared)]
+    assert len(at_start) >= 2  # the agency, and the agency in the third person, both start at "USCIS"
+    counts = classify._cue_counts(shared)
+    assert all(counts[index] == 1 for index in at_start)
+    assert counts == [len(pattern.findall(shared)) for _, pattern, _ in cues]
