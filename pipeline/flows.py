@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from pipeline.extract import extractor_version
 from pipeline.models import Extraction, Page, Status
 from pipeline.readers import ReadLimits
-from pipeline.staging import StagedFile, discover, stage
+from pipeline.staging import Intake, StagedFile, discover
 from pipeline.workers import ExtractionPool, Job, WorkerLimits
 from warehouse import cases, db, load, runs
 from warehouse.settings import Settings, load_settings
@@ -93,29 +93,31 @@ def to_load_item(extraction: Extraction, staged: StagedFile | None) -> load.Load
     )
 
 
-@task(name="stage-files", persist_result=False, cache_policy=NO_CACHE)
-def stage_files(paths: list[Path], store: Path) -> list[StagedFile]:
-    """Find the files, hash them and keep a copy of each in the content-addressed store."""
-    logger = get_run_logger()
+@task(name="find-files", persist_result=False, cache_policy=NO_CACHE)
+def find_files(paths: list[Path]) -> list[Path]:
+    """Every file under the given files and folders; they are hashed and stored as the workers take them."""
     files = discover(paths)
-    staged = [stage(path, store) for path in files]
-    logger.info("found %d files (%d distinct documents)", len(staged), len({s.sha256 for s in staged}))
-    return staged
+    get_run_logger().info("found %d files", len(files))
+    return files
 
 
 class _Feed:
-    """What the batches of one run draw from: the pool's result stream and the staged file of each key. A plain
-    class, so Prefect does not walk it (it visits every item of a dict or list passed to a task: 10,000 staged
-    files per batch, for nothing)."""
+    """What the batches of one run draw from: the pool's result stream, the staged file of each key and the
+    expected total. A plain class, so Prefect does not walk it (it visits every item of a dict or list passed to
+    a task: 10,000 staged files per batch, for nothing)."""
 
     def __init__(
-        self, stream: Generator[tuple[str, Extraction], None, None], by_key: Mapping[str, StagedFile], total: int
+        self,
+        stream: Generator[tuple[str, Extraction], None, None],
+        by_key: Mapping[str, StagedFile],
+        total: Callable[[], int],
     ) -> None:
-        self.stream, self.by_key, self.total, self.done = stream, by_key, total, 0
+        self.stream, self.by_key, self.total = stream, by_key, total
+        self.done, self.finished = 0, False
 
 
 @task(name="extract-batch", persist_result=False, cache_policy=NO_CACHE)
-def extract_batch(feed: _Feed, size: int, number: int, batches: int) -> list[tuple[StagedFile | None, Extraction]]:
+def extract_batch(feed: _Feed, size: int, number: int) -> list[tuple[StagedFile | None, Extraction]]:
     """The next `size` documents the worker pool finishes (it works ahead, in the background, while earlier
     batches are written); a bad document is a failed record, never a failed batch."""
     logger = get_run_logger()
@@ -123,11 +125,16 @@ def extract_batch(feed: _Feed, size: int, number: int, batches: int) -> list[tup
     results: list[tuple[StagedFile | None, Extraction]] = []
     for key, extraction in itertools.islice(feed.stream, size):
         results.append((feed.by_key.get(key), extraction))
-        _report(feed.done + len(results), feed.total)
+        _report(feed.done + len(results), feed.total())
     feed.done += len(results)
-    failed = sum(1 for _, e in results if e.status is Status.FAILED)
-    rate = len(results) / max(time.monotonic() - started, 1e-6)
-    logger.info("batch %d/%d: %d documents, %d failed, %.1f documents/s", number, batches, len(results), failed, rate)
+    feed.finished = len(results) < size
+    if results:
+        failed = sum(1 for _, e in results if e.status is Status.FAILED)
+        rate = len(results) / max(time.monotonic() - started, 1e-6)
+        logger.info(
+            "batch %d: %d documents (%d of %d), %d failed, %.1f documents/s",
+            number, len(results), feed.done, max(feed.total(), feed.done), failed, rate,
+        )  # fmt: skip
     return results
 
 
@@ -136,22 +143,22 @@ def _extract_and_load(
     pool: ExtractionPool,
     jobs: Iterable[Job],
     by_key: Mapping[str, StagedFile],
-    total: int,
+    total: Callable[[], int],
     size: int,
     counts: runs.RunCounts,
 ) -> None:
     """Every job through the pool, written in batches of `size` as results come in; the workers go on with the
     next documents while a batch is being written (the single writer is this process)."""
-    batches = -(-total // size)
     stream = pool.stream(jobs, buffer=2 * size)
     feed = _Feed(stream, by_key, total)
     try:
-        for number in range(1, batches + 1):
-            results = extract_batch(feed, size, number, batches)
-            if not results:
-                break
-            load_batch(con, Batch(results))
-            _count(counts, results)
+        number = 0
+        while not feed.finished:
+            number += 1
+            results = extract_batch(feed, size, number)
+            if results:
+                load_batch(con, Batch(results))
+                _count(counts, results)
     finally:
         stream.close()
 
@@ -238,26 +245,33 @@ def ingest(
     logger = get_run_logger()
     settings = resolve_settings(data_dir, workers, batch_size)
     with _ledgered_run(settings, "ingest") as (con, counts):
-        staged = stage_files([Path(p) for p in paths], settings.store_dir)
-        load.record_sources(con, [(s.sha256, s.source) for s in staged])
+        files = find_files([Path(p) for p in paths])
         known = known_documents_status(con)
-        unique: dict[str, StagedFile] = {}
-        for item in staged:
-            unique.setdefault(item.sha256, item)
-        todo = [s for sha, s in unique.items() if sha not in known or (retry_failed and known[sha] == "failed")]
-        counts.seen, counts.new, counts.skipped = len(staged), len(todo), len(unique) - len(todo)
-        logger.info("%d documents to extract, %d already in the warehouse", len(todo), counts.skipped)
-        size = settings.batch_size
-        batches = [todo[i : i + size] for i in range(0, len(todo), size)]
-        _report(0, len(todo))
+        intake = Intake(
+            files, settings.store_dir, lambda sha: sha not in known or (retry_failed and known[sha] == "failed")
+        )
+        _report(0, len(files))
         limits = WorkerLimits(timeout_s=settings.doc_timeout_s, memory_mb=settings.doc_memory_mb)
-        if batches and dask_address:
-            _extract_on_dask(con, batches, settings, limits, dask_address, counts, len(todo))
-        elif batches:
-            jobs = [Job(key=s.sha256, path=s.stored, source=Path(s.source).name, sha256=s.sha256) for s in todo]
-            by_key = {s.sha256: s for s in todo}
-            with ExtractionPool(min(settings.workers, len(todo)), read_limits(settings), limits) as pool:
-                _extract_and_load(con, pool, jobs, by_key, len(todo), size, counts)
+        if files and dask_address:
+            _extract_on_dask(con, list(intake), settings, limits, dask_address, counts)
+        elif files:
+            jobs = (Job(key=s.sha256, path=s.stored, source=Path(s.source).name, sha256=s.sha256) for s in intake)
+            with ExtractionPool(min(settings.workers, len(files)), read_limits(settings), limits) as pool:
+                _extract_and_load(con, pool, jobs, intake.by_key, intake.expected, settings.batch_size, counts)
+        load.record_sources(con, [(s.sha256, s.source) for s in intake.staged])
+        counts.seen, counts.new, counts.skipped = len(files), intake.new, intake.skipped
+        counts.failed += len(intake.unreadable)
+        if intake.unreadable:
+            reasons = sorted({reason for _, reason in intake.unreadable})
+            logger.warning(
+                "%d files could not be read (%s): check they exist and may be read",
+                len(intake.unreadable),
+                ", ".join(reasons),
+            )
+        logger.info(
+            "%d documents extracted, %d already in the warehouse, %d repeated files",
+            intake.new, intake.skipped, intake.duplicates,
+        )  # fmt: skip
     return {"seen": counts.seen, "new": counts.new, "skipped": counts.skipped, "failed": counts.failed}
 
 
@@ -293,16 +307,18 @@ def _count(counts: runs.RunCounts, results: Sequence[tuple[StagedFile | None, Ex
 
 def _extract_on_dask(
     con: duckdb.DuckDBPyConnection,
-    batches: list[list[StagedFile]],
+    todo: list[StagedFile],
     settings: Settings,
     limits: WorkerLimits,
     address: str,
     counts: runs.RunCounts,
-    total: int,
 ) -> None:
     from prefect_dask.task_runners import DaskTaskRunner
 
     logger = get_run_logger()
+    size = settings.batch_size
+    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+    _report(0, len(todo))
     per_task = max(1, min(settings.workers, 2))
     with DaskTaskRunner(address=address) as runner:
         futures = [
@@ -317,7 +333,7 @@ def _extract_on_dask(
             load_batch(con, Batch(results))
             done += len(results)
             _count(counts, results)
-            _report(done, total)
+            _report(done, len(todo))
             logger.info("batch %d/%d from Dask: %d documents", number, len(batches), len(results))
 
 
@@ -338,7 +354,7 @@ def reextract(
             limits = WorkerLimits(timeout_s=settings.doc_timeout_s, memory_mb=settings.doc_memory_mb)
             with ExtractionPool(min(settings.workers, len(stale)), read_limits(settings), limits) as pool:
                 jobs = _stored_jobs(con, stale, settings.batch_size)
-                _extract_and_load(con, pool, jobs, {}, len(stale), settings.batch_size, counts)
+                _extract_and_load(con, pool, jobs, {}, lambda: len(stale), settings.batch_size, counts)
     return {"seen": counts.seen, "reextracted": counts.new, "failed": counts.failed}
 
 

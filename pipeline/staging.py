@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,12 +51,71 @@ def store_path(store: Path, sha256: str) -> Path:
 
 
 def stage(path: Path, store: Path) -> StagedFile:
-    """Hash the file and copy it into the store unless an identical copy is already there."""
-    sha = sha256_file(path)
+    """Hash the file and copy it into the store unless an identical copy is already there. A file up to
+    `_ONE_READ_BYTES` is read once, for both (most paperwork is a few kilobytes to a few megabytes)."""
+    size = path.stat().st_size
+    if size > _ONE_READ_BYTES:
+        sha = sha256_file(path)
+        target = store_path(store, sha)
+        if not target.exists():
+            _write_atomically(target, lambda tmp: shutil.copyfile(path, tmp))
+        return StagedFile(sha256=sha, source=str(path), stored=target, byte_size=size)
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
     target = store_path(store, sha)
     if not target.exists():
+        _write_atomically(target, lambda tmp: tmp.write_bytes(data))
+    return StagedFile(sha256=sha, source=str(path), stored=target, byte_size=len(data))
+
+
+_ONE_READ_BYTES = 32 * 1024 * 1024
+
+
+def _write_atomically(target: Path, write: Callable[[Path], object]) -> None:
+    """Write through a temporary name and rename, so the store never holds half a file under a hash."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+    except FileNotFoundError:  # the first file under this prefix: make its folder (rarely, so not every time)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{sha}.{os.getpid()}.tmp")
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, target)
-    return StagedFile(sha256=sha, source=str(path), stored=target, byte_size=path.stat().st_size)
+        write(tmp)
+    os.replace(tmp, target)
+
+
+class Intake:
+    """The files of one ingest, staged as the workers ask for them (hashing and storing overlaps extraction):
+    each file is hashed and kept in the store, then handed on unless `wanted` says the warehouse already has it
+    or it came twice. A file that cannot be read (gone, no permission) is counted, never fatal."""
+
+    def __init__(self, files: list[Path], store: Path, wanted: Callable[[str], bool]) -> None:
+        self.files, self.store, self.wanted = files, store, wanted
+        self.staged: list[StagedFile] = []
+        self.by_key: dict[str, StagedFile] = {}
+        self.skipped = self.duplicates = 0
+        self.unreadable: list[tuple[Path, str]] = []
+
+    def __iter__(self) -> Iterator[StagedFile]:
+        for path in self.files:
+            try:
+                item = stage(path, self.store)
+            except OSError as exc:
+                self.unreadable.append((path, type(exc).__name__))
+                continue
+            self.staged.append(item)
+            if item.sha256 in self.by_key:
+                self.duplicates += 1
+            elif not self.wanted(item.sha256):
+                self.by_key[item.sha256] = item
+                self.skipped += 1
+            else:
+                self.by_key[item.sha256] = item
+                yield item
+
+    @property
+    def new(self) -> int:
+        return len(self.by_key) - self.skipped
+
+    def expected(self) -> int:
+        """Documents this run will extract, as far as is known yet: every file not yet found known, unreadable
+        or a repeat (the progress bar's total; exact once every file is staged)."""
+        return len(self.files) - self.skipped - self.duplicates - len(self.unreadable)

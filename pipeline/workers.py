@@ -7,6 +7,7 @@ and the run goes on: one bad file never stops a batch.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import logging
@@ -17,7 +18,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +57,18 @@ class WorkerLimits:
 
 @dataclass
 class _Worker:
+    """A worker process and the jobs sent to it, oldest first: the first is being extracted (since `deadline`
+    minus the time limit), the next waits in the pipe so the worker never idles between documents."""
+
     process: Any
     conn: multiprocessing.connection.Connection
-    job: Job | None = None
+    jobs: collections.deque[Job] = field(default_factory=collections.deque)
     deadline: float = 0.0
+
+
+# Jobs sent ahead to each worker: the next document is already in its pipe when it finishes one, instead of it
+# waiting for this process (busy writing a batch, holding the GIL) to hand it one.
+_IN_FLIGHT = 2
 
 
 def _worker_main(
@@ -69,7 +78,7 @@ def _worker_main(
 
     os.environ.setdefault("LOGURU_LEVEL", "INFO")
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    from pipeline.extract import extract_document, extract_pages, failed, warm_up
+    from pipeline.extract import INTERNAL_MESSAGE, extract_document, extract_pages, failed, warm_up
 
     warm_up()  # libraries are mapped before the cap: the cap is for what a document costs
     if memory_mb > 0:
@@ -91,6 +100,9 @@ def _worker_main(
                 result = extract_document(job.path, read_limits, source=job.source, sha256=job.sha256 or None)
         except MemoryError:
             pass  # answered below, once the frames that held the half-built document are gone
+        except Exception as exc:  # a reader library raised what no reader names: record it, keep the worker
+            log.warning("reading a document raised %s; recorded as internal", type(exc).__name__)
+            result = failed(job.source, _sha(job), ErrorCode.INTERNAL, INTERNAL_MESSAGE)
         if result is None:
             gc.collect()
             result = failed(job.source, _sha(job), ErrorCode.TOO_LARGE, DocumentTooLarge.default_message)
@@ -153,7 +165,7 @@ class ExtractionPool:
 
     def run(self, jobs: Iterable[Job]) -> Iterator[tuple[str, Extraction]]:
         """Extract every job; yields results in completion order, one per job, whatever happens. Jobs are taken
-        from `jobs` only as workers fall idle, so a lazy iterable is read as the run goes."""
+        from `jobs` only as workers have room for them, so a lazy iterable is read as the run goes."""
         from pipeline.extract import failed
 
         try:
@@ -161,36 +173,40 @@ class ExtractionPool:
         finally:
             # Stopped early (by stream's caller, or a generator closed): the work in flight is abandoned with
             # its workers, so that no stale result reaches a later run.
-            for worker in [w for w in self._workers if w.job is not None]:
+            for worker in [w for w in self._workers if w.jobs]:
                 self._retire(worker)
 
-    def _dispatch(self, source: Iterator[Job], failed: Callable[..., Extraction]) -> Iterator[tuple[str, Extraction]]:
-        retry: list[Job] = []  # jobs a dead worker never received
-        exhausted = False
-        while not self._stop.is_set():
-            idle = [w for w in self._workers if w.job is None]
-            while retry or not exhausted:
-                if not idle and len(self._workers) >= self.size:
-                    break
-                job = retry.pop() if retry else next(source, None)
-                if job is None:
-                    exhausted = True
-                    break
-                if not idle:
-                    self._workers.append(self._start_worker())
-                    idle.append(self._workers[-1])
-                worker = idle.pop()
-                try:
-                    worker.conn.send(job)
-                except (BrokenPipeError, OSError):
-                    retry.append(job)
-                    self._retire(worker)
-                    continue
-                worker.job = job
+    def _send(self, source: Iterator[Job], retry: list[Job]) -> bool:
+        """Fill the workers up to `_IN_FLIGHT` jobs each, the least loaded first, starting workers up to the pool's
+        size; False once `source` is exhausted and nothing waits for a retry."""
+        while True:
+            if len(self._workers) < self.size and all(w.jobs for w in self._workers):
+                self._workers.append(self._start_worker())
+            worker = min(self._workers, key=lambda w: len(w.jobs))
+            if len(worker.jobs) >= _IN_FLIGHT:
+                return True
+            job = retry.pop() if retry else next(source, None)
+            if job is None:
+                return False
+            try:
+                worker.conn.send(job)
+            except (BrokenPipeError, OSError):
+                retry.extend([*worker.jobs, job])  # the dead worker's own first job goes round again with them
+                self._retire(worker)
+                continue
+            if not worker.jobs:
                 worker.deadline = time.monotonic() + self.limits.timeout_s
-            busy = [w for w in self._workers if w.job is not None]
+            worker.jobs.append(job)
+
+    def _dispatch(self, source: Iterator[Job], failed: Callable[..., Extraction]) -> Iterator[tuple[str, Extraction]]:
+        retry: list[Job] = []  # jobs sent to a worker that died or was stopped before it began them
+        more = True
+        while not self._stop.is_set():
+            if more or retry:
+                more = self._send(source, retry) and more
+            busy = [w for w in self._workers if w.jobs]
             if not busy:
-                if exhausted and not retry:
+                if not more and not retry:
                     return
                 continue
             wait_s = max(0.0, min(w.deadline for w in busy) - time.monotonic())
@@ -198,29 +214,29 @@ class ExtractionPool:
             ready = multiprocessing.connection.wait(handles, timeout=wait_s)
             now = time.monotonic()
             for worker in busy:
-                current = worker.job
-                assert current is not None
-                job = current
+                job = worker.jobs[0]
                 if worker.conn in ready:
                     try:
                         key, result = worker.conn.recv()
                     except (EOFError, OSError):
                         key, result = job.key, None
                     if result is not None:
-                        worker.job = None
+                        worker.jobs.popleft()
+                        worker.deadline = now + self.limits.timeout_s  # the next job began when this one ended
                         yield key, result
                         continue
                 if worker.conn in ready or worker.process.sentinel in ready:
-                    code = worker.process.exitcode
-                    log.warning("extraction worker died (exit code %s); replacing it", code)
-                    self._retire(worker)
-                    self._workers.append(self._start_worker())
+                    log.warning("extraction worker died (exit code %s); replacing it", worker.process.exitcode)
                     yield job.key, failed(job.source, _sha(job), ErrorCode.CORRUPT, CRASH_MESSAGE)
                 elif now >= worker.deadline:
                     log.warning("a document passed the %.0f s limit; replacing its worker", self.limits.timeout_s)
-                    self._retire(worker)
-                    self._workers.append(self._start_worker())
                     yield job.key, failed(job.source, _sha(job), ErrorCode.TIMEOUT, DocumentTimeout.default_message)
+                else:
+                    continue
+                retry.extend(list(worker.jobs)[1:])  # sent after the culprit, never begun: they go round again
+                worker.jobs.clear()
+                self._retire(worker)
+                self._workers.append(self._start_worker())
 
     def stream(self, jobs: Iterable[Job], buffer: int = 512) -> Generator[tuple[str, Extraction], None, None]:
         """`run(jobs)` driven from a background thread: the workers keep extracting while the caller is busy with

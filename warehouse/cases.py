@@ -347,8 +347,7 @@ def _replace_links(
 ) -> None:
     if retired:
         con.execute("DELETE FROM cases WHERE case_id IN (SELECT unnest(?))", [retired])
-    if new_rows:
-        con.executemany("INSERT INTO cases (case_id, pseudonym) VALUES (?, ?)", new_rows)
+    _insert(con, "cases", ("case_id", "pseudonym"), new_rows)
     con.execute("DELETE FROM case_documents")
     con.execute("DELETE FROM case_links")
     _insert(con, "case_documents", ("sha256", "case_id", "link_reason"), doc_rows)

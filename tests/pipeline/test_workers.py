@@ -91,3 +91,33 @@ def test_stream_stops_when_the_caller_stops_and_passes_on_a_failing_job_source(d
         stream.close()  # an error in the caller: the background driver must end, not hang
         after = dict(pool.run([Job("after", data_dir / "letter.txt", "letter.txt")]))
         assert list(after) == ["after"] and after["after"].status is Status.OK  # nothing stale from before
+
+
+def test_a_worker_killed_with_a_second_job_queued_fails_only_its_own_document(data_dir: Path) -> None:
+    # Each worker has the next job waiting in its pipe. When the worker dies (here: killed while it OCRs a scan),
+    # only the document it was reading fails; the one queued behind it goes to the replacement worker.
+    import os
+    import signal
+    import threading
+
+    jobs = [
+        Job("scan", data_dir / "scanned_decision.pdf", "scanned_decision.pdf"),
+        Job("txt", data_dir / "letter.txt", "letter.txt"),
+    ]
+    with ExtractionPool(1, ReadLimits(), WorkerLimits(timeout_s=60)) as pool:
+        stream = pool.run(jobs)
+
+        def kill_when_both_are_sent() -> None:
+            while not (pool._workers and len(pool._workers[0].jobs) == 2):
+                threading.Event().wait(0.05)
+            threading.Event().wait(2.0)  # the worker is well into the scan
+            os.kill(pool._workers[0].process.pid, signal.SIGKILL)
+
+        killer = threading.Thread(target=kill_when_both_are_sent, daemon=True)
+        killer.start()
+        results = dict(stream)
+        killer.join(timeout=30)
+        assert pool.replaced == 1
+    assert results["scan"].status is Status.FAILED
+    assert results["scan"].error is not None and results["scan"].error.code is ErrorCode.CORRUPT
+    assert results["txt"].status is Status.OK
