@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.extractors.cue_windows import CueIndex
 from pipeline.nlp import make_nlp
 from pipeline.rules import load_jsonl
 
@@ -144,12 +145,19 @@ def _prepared(text: str, lang: str) -> tuple[Any, Any, dict[int, tuple[Any, ...]
     return doc, context, {}
 
 
+@functools.lru_cache(maxsize=4)
+def _cue_index(matcher: Any) -> CueIndex:
+    """Where the token cues of a ConText matcher can match (its rules never change once the pipeline is built)."""
+    return CueIndex.of(rule.pattern for rule in matcher.rule_map.values() if isinstance(rule.pattern, list))
+
+
 def _cue_matches(doc: Any, context: Any, cache: dict[int, tuple[Any, ...]], ents: Sequence[Any]) -> tuple[Any, ...]:
     """ConText's cue matches in the sentences that hold a mention, each sentence matched once per text.
 
     A cue's scope ends at its sentence, so cues elsewhere cannot reach a target; spaCy's token Matcher costs
     time per token and pattern, and a letter's mentions sit in a few of its sentences. Phrase and regex cues
-    are cheap and are matched over the whole text (key -1)."""
+    are cheap and are matched over the whole text (key -1). Within a sentence the token Matcher runs only where a
+    cue's words are (pipeline.extractors.cue_windows)."""
     matcher = getattr(context, "_ConText__matcher", None)
     if matcher is None:
         return ()
@@ -165,10 +173,13 @@ def _cue_matches(doc: Any, context: Any, cache: dict[int, tuple[Any, ...]], ents
     found: list[Any] = []
     for sentence in sorted({ent.sent.start: ent.sent for ent in ents}.values(), key=lambda s: s.start):
         if sentence.start not in cache:
-            # On a Span, spaCy's Matcher answers with offsets into the span.
+            index = _cue_index(matcher)
+            lowers = [token.lower_ for token in sentence]
             cache[sentence.start] = tuple(
-                (match_id, start + sentence.start, end + sentence.start)
-                for match_id, start, end in token_matcher(sentence)
+                # On a Span, spaCy's Matcher answers with offsets into the span.
+                (match_id, start + low, end + low)
+                for low, high in index.windows(lowers, sentence.start, sentence.end)
+                for match_id, start, end in token_matcher(doc[low:high])
             )
         found.extend(cache[sentence.start])
     # medspaCy's order (token, phrase, regex) decides which of two equal overlapping cues pruning keeps.

@@ -202,3 +202,57 @@ def test_classify_counts_each_cue_as_its_own_findall_would(corpus_texts: list[st
     counts = classify._cue_counts(shared)
     assert all(counts[index] == 1 for index in at_start)
     assert counts == [len(pattern.findall(shared)) for _, pattern, _ in cues]
+
+
+def _context_examples(lang: str) -> list[str]:
+    found: list[str] = []
+    for row in rules.load_jsonl(f"context_{lang}"):
+        for item in [*row.get("examples", []), *row.get("counter_examples", [])]:
+            found.append(str(item["text"]) if isinstance(item, dict) else str(item))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_cue_windows_find_exactly_the_token_cues_of_whole_sentences(corpus_texts: list[str], lang: str) -> None:
+    from pipeline.extractors import assertions
+    from pipeline.nlp import make_nlp
+
+    matcher = make_nlp(lang).get_pipe("medspacy_context")._ConText__matcher
+    token_matcher = matcher._MedspacyMatcher__matcher
+    index = assertions._cue_index(matcher)
+    tokens = windowed_tokens = matches = 0
+    for text in corpus_texts + _context_examples(lang):
+        doc, _, _ = assertions._prepared(text, lang)
+        for sentence in doc.sents:
+            whole = [(key, start + sentence.start, end + sentence.start) for key, start, end in token_matcher(sentence)]
+            windows = index.windows([t.lower_ for t in sentence], sentence.start, sentence.end)
+            windowed = [
+                (key, start + low, end + low)
+                for low, high in windows
+                for key, start, end in token_matcher(doc[low:high])
+            ]
+            assert windowed == whole, (
+                sentence.text
+            )  # the same matches in the same order (pruning keeps the first of ties)
+            tokens += len(sentence)
+            windowed_tokens += sum(high - low for low, high in windows)
+            matches += len(whole)
+    assert matches > 500
+    assert windowed_tokens < 0.6 * tokens  # the point of it: most tokens are never matched
+
+
+def test_cue_windows_reach_as_far_as_each_pattern_can() -> None:
+    from pipeline.extractors.cue_windows import CueIndex
+
+    index = CueIndex.of(
+        [
+            [{"LOWER": {"IN": ["no", "without"]}}, {"LOWER": "evidence", "OP": "?"}, {"LOWER": "of"}],
+            [{"IS_PUNCT": True, "OP": "{1,3}"}, {"ORTH": "Negative"}],  # anchored on its second token
+            [{"LOWER": "ruled", "OP": "?"}, {"LOWER": "out"}, {"IS_ALPHA": True, "OP": "*"}],
+        ]
+    )
+    assert index.reach == {"no": (0, 2), "without": (0, 2), "negative": (3, 0), "out": (1, 1 << 30)}
+    lowers = ["x", "no", "evidence", "of", "y", "z", ",", ",", "negative", "w"]
+    assert index.windows(lowers, 100, 100 + len(lowers)) == [(101, 104), (105, 109)]
+    assert not CueIndex.of([[{"LOWER": {"NOT_IN": ["a"]}}]]).reach
+    assert CueIndex.of([[{"IS_TITLE": True}]]).windows(["a", "b"], 0, 2) == [(0, 2)]  # no anchor: whole sentence
