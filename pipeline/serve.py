@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -33,14 +34,27 @@ def _wait_for(url: str, timeout_s: float, process: subprocess.Popen[bytes] | Non
         time.sleep(0.5)
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Ask Linux to SIGTERM this child when serve dies, even by kill -9 (elsewhere: stopped on the way out only)."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 @contextlib.contextmanager
 def _child(
     command: list[str], health_url: str, timeout_s: float, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> Iterator[None]:
     """A child process, ready once `health_url` answers; stopped (politely, then by force) on the way out.
-    Its output goes nowhere: a pipe nobody reads would stall it once full."""
+    Its output goes nowhere: a pipe nobody reads would stall it once full. It runs in a session of its own, so
+    Ctrl+C in the terminal reaches serve alone, which stops the scheduled runs first and then its children in
+    order (a Prefect server stopped under a running flow leaves it retrying for a minute)."""
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **(env or {})}
-    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, preexec_fn=_die_with_parent,
+    )  # fmt: skip
     try:
         _wait_for(health_url, timeout_s, process)
         yield
@@ -92,6 +106,8 @@ def serve(
     inbox.mkdir(parents=True, exist_ok=True)
     with prefect_server(prefect_port) as api:
         os.environ["PREFECT_API_URL"] = api
+        from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+
         from pipeline.flows import ingest
 
         with dashboard_process(settings) as dashboard:
@@ -106,4 +122,8 @@ def serve(
                 description="Ingest the inbox folder into the medparole warehouse and publish it.",
                 tags=["medparole"],
                 print_starting_message=False,
+                # One ingest at a time (the warehouse has one writer): a run falling due while the last one still
+                # works is cancelled, and the next one picks up whatever it would have found.
+                limit=1,
+                global_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),
             )

@@ -75,7 +75,10 @@ def _worker_main(
     conn: multiprocessing.connection.Connection, read_limits: ReadLimits, memory_mb: int
 ) -> None:  # pragma: no cover - runs in the child process
     import resource
+    import signal
 
+    # Ctrl+C is for the parent, which stops the pool in order; a worker dying of it would be taken for a crash.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("LOGURU_LEVEL", "INFO")
     os.environ["OMP_THREAD_LIMIT"] = "1"
     from pipeline.extract import INTERNAL_MESSAGE, extract_document, extract_pages, failed, warm_up
