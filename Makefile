@@ -8,17 +8,23 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
 # The corpus and one file per failure mode (the bad folder's README and expected codes are not documents).
 SAMPLES := sample_docs/corpus/docs $(filter-out %.md %.json,$(wildcard sample_docs/bad/*))
 
-.PHONY: run test check env ingest dashboard lint format typecheck imports fixtures corpus bench clean
+.PHONY: run test check audit env ingest dashboard lint format typecheck imports fixtures corpus bench clean
 
 ## run: create the environment, ingest sample_docs/ with the Prefect flow, serve http://127.0.0.1:8501
 run: env
 	$(BIN)/medparole ingest $(SAMPLES)
 	$(BIN)/medparole dashboard
 
-## test: create the environment if missing, run `make check` and the whole test suite
+## test: create the environment if missing, run `make check`, the vulnerability audit and the whole test suite
 test: env
 	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory audit
 	$(BIN)/python -m pytest
+
+## audit: the installed packages against PyPI's vulnerability advisories (pip-audit, and PyPI's project pages where
+## a version's own page cannot be had; needs https://pypi.org); fails on any known vulnerability
+audit:
+	$(BIN)/python scripts/audit.py
 
 ## env: .venv with Python >= 3.12, medparole and its dev extras; Debian packages when root
 env:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -191,16 +192,27 @@ def ingest(
         err.print("[red]--task-runner dask needs --dask-address[/red] (the scheduler, e.g. tcp://host:8786).")
         raise typer.Exit(2)
     from pipeline import flows
+    from warehouse.settings import load_settings
 
-    counts = _run_with_progress(
-        "extracting",
-        lambda: flows.ingest(
-            [str(p.resolve()) for p in paths],
-            workers=workers or None,
-            retry_failed=retry_failed,
-            dask_address=dask_address or None,
-        ),
-    )
+    # What was typed goes to the flow in a file of the data dir: a Prefect parameter is stored and shown in the UI,
+    # and file and folder names are often a patient's.
+    runs_dir = load_settings().data_dir / "runs"
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    listing = runs_dir / f"ingest-{os.getpid()}-{time.time_ns()}.paths"
+    listing.write_text("".join(f"{p.resolve()}\n" for p in paths), encoding="utf-8")
+    try:
+        counts = _run_with_progress(
+            "extracting",
+            lambda: flows.ingest(
+                [],
+                workers=workers or None,
+                retry_failed=retry_failed,
+                dask_address=dask_address or None,
+                path_list=str(listing),
+            ),
+        )
+    finally:
+        listing.unlink(missing_ok=True)
     err.print(
         f"{counts['seen']} files seen, {counts['new']} extracted, {counts['skipped']} already known, "
         f"{counts['failed']} failed."

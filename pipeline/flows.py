@@ -7,9 +7,12 @@ facts) and logs carry counts, never names, identifiers or file names.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
+import sys
 import time
+import traceback
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -45,6 +48,30 @@ def remove_progress_listener(listener: ProgressListener) -> None:
 def _report(done: int, total: int) -> None:
     for listener in list(_listeners):
         listener(done, total)
+
+
+class PrivateError(RuntimeError):
+    """An error whose own text stays out of Prefect: its message may quote a path or a value from a document, and
+    Prefect keeps a failed task's or flow's exception (state message, logged traceback, pickled result). The
+    details go to this process's stderr, the analyst's terminal, instead."""
+
+
+def _private_errors[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except PrivateError:
+            raise
+        except Exception as exc:
+            print(f"medparole: {fn.__name__} failed:", file=sys.stderr)
+            traceback.print_exception(exc, file=sys.stderr)
+            raise PrivateError(
+                f"{type(exc).__name__} in {fn.__name__}; its details are printed on the terminal that ran the flow "
+                "(kept out of Prefect, as they may quote a document or a file name)"
+            ) from None
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -94,6 +121,7 @@ def to_load_item(extraction: Extraction, staged: StagedFile | None) -> load.Load
 
 
 @task(name="find-files", persist_result=False, cache_policy=NO_CACHE)
+@_private_errors
 def find_files(paths: list[Path]) -> list[Path]:
     """Every file under the given files and folders; they are hashed and stored as the workers take them."""
     files = discover(paths)
@@ -117,6 +145,7 @@ class _Feed:
 
 
 @task(name="extract-batch", persist_result=False, cache_policy=NO_CACHE)
+@_private_errors
 def extract_batch(feed: _Feed, size: int, number: int) -> list[tuple[StagedFile | None, Extraction]]:
     """The next `size` documents the worker pool finishes (it works ahead, in the background, while earlier
     batches are written); a bad document is a failed record, never a failed batch."""
@@ -182,6 +211,7 @@ def _warehouse_state(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
 
 
 @task(name="extract-batch-remote", persist_result=False, cache_policy=NO_CACHE)
+@_private_errors
 def extract_batch_remote(
     batch: list[StagedFile], limits: ReadLimits, worker_limits: WorkerLimits, workers: int
 ) -> list[tuple[StagedFile, Extraction]]:
@@ -216,12 +246,14 @@ class Batch:
 
 
 @task(name="load-batch", persist_result=False, cache_policy=NO_CACHE)
+@_private_errors
 def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> int:
     """Write a batch's documents, pages and facts in one transaction."""
     return load.load_documents(con, [to_load_item(extraction, staged) for staged, extraction in batch.results])
 
 
 @task(name="publish", persist_result=False, cache_policy=NO_CACHE)
+@_private_errors
 def publish_task(con: duckdb.DuckDBPyConnection, published: Path) -> None:
     """Checkpoint the working warehouse and atomically replace the published copy."""
     db.publish(con, published)
@@ -229,6 +261,7 @@ def publish_task(con: duckdb.DuckDBPyConnection, published: Path) -> None:
 
 
 @flow(name="ingest", persist_result=False, log_prints=False)
+@_private_errors
 def ingest(
     paths: list[str],
     data_dir: str | None = None,
@@ -236,14 +269,21 @@ def ingest(
     batch_size: int | None = None,
     retry_failed: bool = False,
     dask_address: str | None = None,
+    path_list: str | None = None,
 ) -> dict[str, int]:
     """Bring files or folders into the warehouse: new documents are read and extracted, known ones skipped,
     and the published copy is replaced at the end. Returns the run's counts.
+
+    `path_list` names a file listing more files or folders, one per line: the CLI passes what the analyst typed
+    that way, so file names (often a patient's) never become Prefect parameters.
 
     With `dask_address` (set by `--task-runner dask`), batches run on that Dask cluster instead of the
     local worker pool; the flow still loads and publishes here, as the single writer."""
     logger = get_run_logger()
     settings = resolve_settings(data_dir, workers, batch_size)
+    if path_list:
+        listed = Path(path_list).read_text(encoding="utf-8").splitlines()
+        paths = [*paths, *(line for line in listed if line.strip())]
     with _ledgered_run(settings, "ingest") as (con, counts):
         files = find_files([Path(p) for p in paths])
         known = known_documents_status(con)
@@ -338,6 +378,7 @@ def _extract_on_dask(
 
 
 @flow(name="reextract", persist_result=False, log_prints=False)
+@_private_errors
 def reextract(
     data_dir: str | None = None, workers: int | None = None, batch_size: int | None = None, force: bool = False
 ) -> dict[str, int]:
@@ -380,6 +421,7 @@ def _stored_jobs(con: duckdb.DuckDBPyConnection, shas: list[str], chunk: int) ->
 
 
 @flow(name="publish", persist_result=False, log_prints=False)
+@_private_errors
 def publish(data_dir: str | None = None) -> str:
     """Publish the working warehouse again (after corrections, say) without extracting anything."""
     settings = resolve_settings(data_dir, None, None)

@@ -86,19 +86,23 @@ def case_table(
 ) -> pd.DataFrame:
     """The filtered case table: de-identified columns, plus identifying ones when asked."""
     where, params = flt.where_clause()
-    select = ", ".join(f"cs.{c}" for c in COLUMNS)
+    # Lists and dates are written out in SQL: formatting 20,000 rows in pandas cost more than the query.
+    date_format = "%Y-%m" if coarsen_dates else "%Y-%m-%d"
+    select = ", ".join(
+        f"strftime(cs.{c}, '{date_format}') AS {c}" if c in _DATES
+        else "array_to_string(cs.conflicts, ', ') AS conflicts" if c == "conflicts"
+        else f"cs.{c}"
+        for c in COLUMNS
+    )  # fmt: skip
     if identified:
         select += ", " + ", ".join(f"ci.{c}" for c in IDENTIFYING)
-    # `where` holds only placeholders and column names; values are bound.
-    sql = f"""
-        SELECT {select} FROM case_summary AS cs LEFT JOIN case_identities AS ci USING (case_id)
-        WHERE {where} ORDER BY cs.pseudonym
-    """  # noqa: S608
+        source = "case_summary AS cs LEFT JOIN case_identities AS ci USING (case_id)"
+    else:
+        source = "case_summary AS cs"
+    # `where` holds only placeholders and column names, the format one of two literals; values are bound.
+    sql = f"SELECT {select} FROM {source} WHERE {where} ORDER BY cs.pseudonym"  # noqa: S608
     frame = con.execute(sql, params).df()
-    frame["conflicts"] = frame["conflicts"].map(lambda v: ", ".join(v) if v is not None else "")
-    for column in _DATES:
-        dates = pd.to_datetime(frame[column])
-        frame[column] = dates.dt.strftime("%Y-%m" if coarsen_dates else "%Y-%m-%d").astype("string")
+    frame = frame.astype({column: "string" for column in _DATES})
     if coarsen_dates:
         frame = frame.drop(columns=["days_to_expiry"])
     return frame
@@ -109,7 +113,8 @@ def aggregate(frame: pd.DataFrame, group_by: Sequence[str]) -> pd.DataFrame:
     unknown = [c for c in group_by if c not in COLUMNS or c == "pseudonym"]
     if unknown:
         raise ValueError(f"Cannot group by {unknown[0]!r}: use columns of the case table such as latest_outcome.")
-    grouped = frame.fillna({c: "(unknown)" for c in group_by}).astype({c: "string" for c in group_by})
+    # As text first: a number or flag column (age_years, treatment_unavailable) cannot hold "(unknown)".
+    grouped = frame.astype({c: "string" for c in group_by}).fillna({c: "(unknown)" for c in group_by})
     counts = grouped.groupby(list(group_by), dropna=False).size().reset_index(name="cases")
     small = counts["cases"].between(1, SUPPRESS_MAX)
     if small.sum() == 1 and len(counts) > 1:

@@ -153,3 +153,39 @@ def test_kill_9_mid_ingest_leaves_the_published_copy_and_the_next_run_completes(
         statuses = [r[0] for r in con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()]
     assert dupes == (0,)
     assert statuses[-1] == "completed" and statuses[0] == "completed"
+
+
+def test_names_in_paths_and_error_details_stay_out_of_prefect(
+    prefect_harness: str, tmp_path: Path, inbox: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # File names are often a patient's: the CLI lists them in a file, and an error quoting one (here: a listed
+    # file that is gone) reaches Prefect's state and logs only as its type; the details go to the terminal.
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+
+    from pipeline.flows import PrivateError, ingest
+
+    named = inbox / "Rosa Ejemplo Paz - approval.txt"
+    shutil.copy(inbox / "letter.txt", named)
+    listing = tmp_path / "typed.paths"
+    listing.write_text(f"{named}\n{inbox / 'Rosa Ejemplo Paz - gone.pdf'}\n", encoding="utf-8")
+    with pytest.raises(PrivateError) as raised:
+        ingest.with_options(flow_run_name="private-paths")([], data_dir=str(tmp_path / "data"), path_list=str(listing))
+    assert "Rosa" not in str(raised.value) and "FileNotFoundError" in str(raised.value)
+    assert "Rosa Ejemplo Paz - gone.pdf" in capfd.readouterr().err
+
+    async def stored() -> tuple[int, str]:
+        async with get_client() as client:
+            runs = await client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=["private-paths"]))
+            )
+            texts = [repr(run.parameters) + repr(run.state) for run in runs]
+            texts += [repr(task.state) for task in await client.read_task_runs()]
+            texts += [log.message for log in await client.read_logs()]
+            return len(runs), "\n".join(texts)
+
+    import asyncio
+
+    runs, everything = asyncio.run(stored())
+    assert runs == 1 and "FileNotFoundError in find_files" in everything
+    assert "Rosa" not in everything
