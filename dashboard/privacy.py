@@ -66,6 +66,19 @@ def suppress(frame: pd.DataFrame, columns: Iterable[str] = ("cases",)) -> pd.Dat
     return out
 
 
+def shared_chart_data(frame: pd.DataFrame) -> pd.DataFrame:
+    """Chart data as shared mode may draw it: groups of 1 to SUPPRESS_MAX cases left out, and the percentages
+    computed again over the groups that are drawn (within each quarter or group where the chart has one). Kept
+    from over every group, a drawn bar's percent would give its group's total, and with it a hidden count."""
+    shown = suppress(frame, ("cases",))
+    shown = shown[~shown["suppressed"]].dropna(subset=["cases"]).copy()
+    if "percent" in shown:
+        group = next((column for column in ("quarter", "group") if column in shown), None)
+        total = shown.groupby(group)["cases"].transform("sum") if group else shown["cases"].sum()
+        shown["percent"] = (100 * shown["cases"] / total).astype("Float64").round(1)
+    return shown
+
+
 def shown_count(count: int | None, mode: Mode) -> str:
     """A count as the current mode may show it: '1-10' hidden in shared mode."""
     if count is None:

@@ -31,9 +31,7 @@ shared = mode is Mode.shared
 
 def show(chart_data, draw, about: str) -> None:  # type: ignore[no-untyped-def]
     """Draw one chart (suppressing small counts in shared mode) and its note on how it is counted."""
-    shown = privacy.suppress(chart_data, ("cases",)) if shared else chart_data
-    if shared:
-        shown = shown.assign(percent=shown["percent"].mask(shown["suppressed"])).dropna(subset=["cases"])
+    shown = privacy.shared_chart_data(chart_data) if shared else chart_data
     if shown.empty:
         st.caption(
             "No cases to draw" + (" (or every count is 10 or fewer, which the shared view hides)." if shared else ".")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, sidebar, uploads
+from dashboard import data, privacy, sidebar, uploads
 from dashboard.privacy import Mode
 from warehouse.db import WarehouseError
 from warehouse.settings import load_settings
@@ -16,10 +16,16 @@ settings = load_settings()
 inbox = settings.data_dir / "inbox"
 log = settings.data_dir / "runs" / "dashboard-run.log"
 
+RUN_COUNTS = ("seen", "new", "skipped", "failed", "pages")
+
 st.subheader("Recent runs")
 try:
+    runs = data.recent_runs(data.published_version())
+    if mode is Mode.shared:  # counts of documents from 1 to 10 are hidden here as on every page
+        for column in RUN_COUNTS:
+            runs = privacy.display_counts(privacy.suppress(runs, (column,)), column).drop(columns=["suppressed"])
     st.dataframe(
-        data.recent_runs(data.published_version()),
+        runs,
         hide_index=True,
         column_config={
             "started_at": st.column_config.DatetimeColumn("Started", format="YYYY-MM-DD HH:mm"),
@@ -35,9 +41,13 @@ try:
         },
     )
     unreadable = data.unreadable_documents(data.published_version())
-    st.subheader(f"Documents that could not be read ({len(unreadable)})")
+    st.subheader(f"Documents that could not be read ({privacy.shown_count(len(unreadable), mode)})")
     if mode is not Mode.identified:
         unreadable = unreadable.drop(columns=["file_name"])
+    if mode is Mode.shared:  # one row per document would count them
+        unreadable = unreadable.groupby(["error_code"], dropna=False).size().reset_index(name="documents")
+        unreadable = privacy.display_counts(privacy.suppress(unreadable, ("documents",)), "documents")
+        unreadable = unreadable.drop(columns=["suppressed"]).assign(sha256="")
     st.dataframe(
         unreadable.drop(columns=["sha256"]),
         hide_index=True,
@@ -46,6 +56,7 @@ try:
             "status": "State",
             "error_code": "Error",
             "error_message": st.column_config.TextColumn("What to do", width="large"),
+            "documents": "Documents",
             "media_type": "Type",
             "extracted_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
         },
@@ -76,6 +87,6 @@ if right.button("Re-extract after a rule change", disabled=running is not None, 
     st.rerun()
 if running is not None:
     st.info("A run is in progress; this page shows its latest output. Reload to follow it.")
-tail = uploads.log_tail(log)
+tail = uploads.log_tail(log) if mode is Mode.identified else ""  # a failed run's details may quote a file name
 if tail:
     st.code(tail, language=None)

@@ -50,6 +50,27 @@ def test_pipeline_page_shows_runs_and_unreadable_documents(
     assert {"Ingest the inbox now", "Re-extract after a rule change"} <= {b.label for b in at.button}
 
 
+def test_pipeline_page_in_shared_mode_hides_small_counts_and_the_run_log(
+    pipeline_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEDPAROLE_DATA_DIR", str(pipeline_data))
+    log = pipeline_data / "runs" / "dashboard-run.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("medparole: find_files failed: /inbox/Rosa Ejemplo Paz.pdf\n", encoding="utf-8")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("app_pages/pipeline.py")
+    at.run()
+    at.radio(key="privacy_mode").set_value("shared").run()
+    assert not at.exception
+    runs_table = at.dataframe[0].value
+    assert list(runs_table["seen"]) == ["≤10"] and list(runs_table["failed"]) == ["≤10"]
+    assert "Documents that could not be read (≤10)" in [s.value for s in at.subheader]
+    unreadable = at.dataframe[1].value
+    assert list(unreadable["documents"]) == ["≤10"]  # counted by error, not listed one per document
+    assert list(unreadable["error_code"]) == ["empty"] and "file_name" not in unreadable
+    assert not any("Rosa" in c.value for c in at.code)
+
+
 def _docx() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

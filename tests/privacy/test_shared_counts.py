@@ -137,7 +137,7 @@ def shared_counts(
                          ("Median inpatient / month", "with_inpatient")):  # fmt: skip
         shown[f"basis of {label}"] = [headline[basis] if figures[label] != "–" else None]
     for name, make in CHARTS.items():
-        data = privacy.suppress(make(table), ("cases",))
+        data = privacy.shared_chart_data(make(table))  # what the Patterns page draws in shared mode
         shown[f"chart {name}"] = list(data["cases"])
     counts = privacy.display_counts(export.aggregate(table, export.DEFAULT_GROUP_BY))
     shown["Cases page counts"] = [_shown_number(v) for v in counts["cases"]]
@@ -191,3 +191,22 @@ def test_the_property_sees_real_numbers_and_small_ones(
     assert any(c > SUPPRESS_MAX for c in shown["counts by latest_outcome"] if not pd.isna(c))
     assert any(pd.isna(c) for c in shown["counts by latest_outcome"])
     assert any(not pd.isna(c) and c > SUPPRESS_MAX for c in shown["chart quarter"] + shown["chart representation"])
+
+
+def test_shared_chart_percentages_do_not_give_a_hidden_count_back(gold_warehouse: duckdb.DuckDBPyConnection) -> None:
+    # With one group hidden, a drawn bar's percent of its quarter or group would give the total, and the total
+    # less the drawn bars the hidden count; the shared percentages are over the drawn bars only.
+    table = export.case_table(gold_warehouse, CaseFilter())
+    one_hidden = 0
+    for make in CHARTS.values():
+        data = make(table)
+        group = next((c for c in ("quarter", "group") if c in data), None)
+        shown = privacy.shared_chart_data(data)
+        for key, rows in data.groupby(group) if group else [(None, data)]:
+            visible = shown[shown[group] == key] if group else shown
+            hidden = rows[rows["cases"].between(1, SUPPRESS_MAX)]
+            if len(hidden) == 1 and len(visible):
+                one_hidden += 1
+                total = float(visible["cases"].iloc[0]) * 100 / float(visible["percent"].iloc[0])
+                assert round(total) == int(visible["cases"].sum())  # the total of what is drawn, nothing more
+    assert one_hidden > 0  # the corpus has groups with exactly one hidden count: the check is exercised
