@@ -7,6 +7,7 @@ Word, and random bytes named .pdf are reported as damaged.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,12 @@ EMAIL = "message/rfc822"
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".csv", ""}
 EMAIL_SUFFIXES = {".eml", ".msg.txt"}
+# PDF syntax in a file's first kilobytes.
+_PDF_SYNTAX = re.compile(rb"%PDF-|\d+[ \t\r\n]+\d+[ \t\r\n]+obj\b|\bendobj\b|\bstartxref\b")
+DAMAGED_WORD = (
+    "The file is named .docx but holds no readable Word document (its bytes are damaged or something else): "
+    "download or save it again, or save it as PDF, and upload that."
+)
 _EMAIL_HEADERS = (b"from:", b"to:", b"subject:", b"date:", b"received:", b"mime-version:", b"return-path:")
 
 
@@ -52,12 +59,12 @@ def sniff_media_type(path: Path, head: bytes, name: str | None = None) -> str:
     """The media type the content says, whatever the suffix; raises for what we cannot read.
 
     `name` is the file's name as the user knows it (the stored copy has none); its suffix only breaks ties
-    between text and e-mail and words the error for a damaged .pdf.
+    between text and e-mail and words the error for a damaged .pdf or .docx.
     """
     suffix = Path(name if name is not None else path.name).suffix.lower()
     # Zip first: a zip that stores a PDF uncompressed shows "%PDF-" in its first kilobyte too.
     if head.startswith(b"PK\x03\x04"):
-        return _sniff_zip(path)
+        return _sniff_zip(path, suffix)
     if b"%PDF-" in head[:1024]:
         return PDF
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -78,15 +85,21 @@ def sniff_media_type(path: Path, head: bytes, name: str | None = None) -> str:
             return EMAIL
         if suffix in TEXT_SUFFIXES or suffix in EMAIL_SUFFIXES:
             return TEXT
+    if _PDF_SYNTAX.search(head):  # a PDF whose header was cut off or pushed away: PDFium cannot open it either
+        raise CorruptDocument(
+            "The file holds PDF data but its beginning is damaged: download, save or scan it again as a real PDF."
+        )
     if suffix == ".pdf" and not _looks_like_text(head):
         raise CorruptDocument(
             "The file is named .pdf but holds no PDF (its bytes are damaged or something else): "
             "download, save or scan it again as a real PDF."
         )
+    if suffix == ".docx" and not _looks_like_text(head):
+        raise CorruptDocument(DAMAGED_WORD)
     raise UnsupportedDocument()
 
 
-def _sniff_zip(path: Path) -> str:
+def _sniff_zip(path: Path, suffix: str) -> str:
     import zipfile
 
     try:
@@ -96,6 +109,9 @@ def _sniff_zip(path: Path) -> str:
         raise CorruptDocument() from exc
     if "word/document.xml" in names:
         return DOCX
+    # A Word package that lost its main part, or a zip named .docx whose directory no longer names it.
+    if suffix == ".docx" or any(name.startswith("word/") for name in names):
+        raise CorruptDocument(DAMAGED_WORD)
     raise UnsupportedDocument()
 
 
@@ -127,10 +143,11 @@ def read_document(path: Path, limits: ReadLimits, source: str | None = None, sha
     name = source if source is not None else str(path)
     media_type = sniff_media_type(path, head, name)
     sha = sha256 or sha256_file(path)  # the flow hashed it already when it staged the file
+    unreadable: tuple[int, ...] = ()
     if media_type == PDF:
         from pipeline.readers.pdf import read_pdf
 
-        pages = read_pdf(path, limits)
+        pages, unreadable = read_pdf(path, limits)
     elif media_type == DOCX:
         from pipeline.readers.docx import read_docx
 
@@ -147,4 +164,4 @@ def read_document(path: Path, limits: ReadLimits, source: str | None = None, sha
         from pipeline.readers.text import read_text
 
         pages = read_text(path)
-    return Document(source=name, sha256=sha, media_type=media_type, pages=pages)
+    return Document(source=name, sha256=sha, media_type=media_type, pages=pages, unreadable_pages=unreadable)

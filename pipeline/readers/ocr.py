@@ -61,11 +61,18 @@ def read_image(path: Path, limits: ReadLimits) -> tuple[Page, ...]:
 
     max_pixels = int(limits.max_image_megapixels * 1_000_000)
     Image.MAX_IMAGE_PIXELS = max_pixels
+    too_large = (
+        f"The image is larger than the {limits.max_image_megapixels:g}-megapixel limit (or says it is): save it "
+        "at a lower resolution (about 300 dpi is enough) and upload it again."
+    )
     try:
         with Image.open(path) as image:
             frames = getattr(image, "n_frames", 1)
             if frames > limits.max_pages:
-                raise DocumentTooLarge()
+                raise DocumentTooLarge(
+                    f"The image file holds {frames:,} pages, more than the {limits.max_pages:,}-page limit: "
+                    "split it into smaller files and upload those."
+                )
             texts: list[str] = []
             for index in range(frames):
                 image.seek(index)
@@ -78,8 +85,14 @@ def read_image(path: Path, limits: ReadLimits) -> tuple[Page, ...]:
                 frame = ImageOps.exif_transpose(image.convert("L"))
                 texts.append(ocr_image(frame, limits))
     except Image.DecompressionBombError as exc:
-        raise DocumentTooLarge() from exc
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise DocumentTooLarge(too_large) from exc
+    except ValueError as exc:
+        # Pillow's word for a text or colour-profile chunk that inflates beyond its limit (a bomb); otherwise
+        # damaged data.
+        if "too large" in str(exc):
+            raise DocumentTooLarge(too_large) from exc
+        raise CorruptDocument() from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, EOFError) as exc:
         raise CorruptDocument() from exc
     if not any(text.strip() for text in texts):
         raise NoTextFound()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +9,7 @@ from pipeline.errors import CorruptDocument, DocumentTooLarge, EncryptedDocument
 from pipeline.models import Page, build_pages
 from pipeline.readers import ReadLimits
 from pipeline.readers.clean import clean_text
+from pipeline.readers.inflation import check_inflation as check_inflation  # evidence.py uses it from here
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -20,47 +19,15 @@ _ERR_PASSWORD = 4
 _ERR_SECURITY = 5
 # A page with fewer visible characters than this is treated as scanned and sent to OCR.
 MIN_TEXT_CHARS = 25
-# Never render more pixels than this per page, whatever the MediaBox says.
+# Never render more pixels than this per page, nor more on one side, whatever the MediaBox says (Tesseract takes
+# at most 32,767 pixels a side).
 MAX_RENDER_PIXELS = 40_000_000
+MAX_RENDER_SIDE = 16_000
 
 
-_STREAM = re.compile(rb"stream\r?\n")
-# A colour letter page at 300 dpi is about 25 MB raw (a legal page 32 MB); one stream beyond this is a bomb.
-MAX_STREAM_MB = 48
-
-
-def check_inflation(path: Path, limits: ReadLimits) -> None:
-    """Refuse decompression bombs before PDFium inflates them: every Flate stream is inflated here in
-    bounded chunks, and the file fails as too_large when one stream or all of them pass the limits."""
-    data = path.read_bytes()
-    total = 0
-    max_total = int(limits.max_unzipped_mb * 1024 * 1024)
-    max_stream = MAX_STREAM_MB * 1024 * 1024
-    for match in _STREAM.finditer(data):
-        if b"FlateDecode" not in data[max(0, match.start() - 400) : match.start()]:
-            continue
-        inflater = zlib.decompressobj()
-        position = match.end()
-        size = 0
-        try:
-            while not inflater.eof and size <= max_stream and position < len(data):
-                tail = data[position : position + 65536]
-                position += 65536
-                while tail and not inflater.eof and size <= max_stream:
-                    size += len(inflater.decompress(tail, 1 << 22))
-                    tail = inflater.unconsumed_tail
-        except zlib.error:
-            continue  # encrypted or damaged streams are PDFium's to judge
-        total += size
-        if size > max_stream or total > max_total:
-            raise DocumentTooLarge(
-                "The PDF holds compressed data that expands to far more than any letter needs (it may be a "
-                "decompression bomb): ask the sender for the document again, or print it to a new PDF."
-            )
-
-
-def read_pdf(path: Path, limits: ReadLimits) -> tuple[Page, ...]:
-    """Text per page; pages with no text layer are rendered and read by Tesseract."""
+def read_pdf(path: Path, limits: ReadLimits) -> tuple[tuple[Page, ...], tuple[int, ...]]:
+    """Text per page, and the numbers of the pages PDFium could not load or render (their text is empty); pages
+    with no text layer are rendered and read by Tesseract."""
     import pypdfium2 as pdfium
 
     check_inflation(path, limits)
@@ -82,15 +49,22 @@ def read_pdf(path: Path, limits: ReadLimits) -> tuple[Page, ...]:
             )
         texts: list[str] = []
         ocr_flags: list[bool] = []
+        unreadable: list[int] = []
         for index in range(count):
-            text, was_ocr = _read_page(pdf, index, limits)
+            try:
+                text, was_ocr = _read_page(pdf, index, limits)
+            except pdfium.PdfiumError:  # a page PDFium cannot load or render (a page tree holding itself, say)
+                text, was_ocr = "", False
+                unreadable.append(index + 1)
             texts.append(text)
             ocr_flags.append(was_ocr)
     finally:
         pdf.close()
+    if len(unreadable) == count:
+        raise CorruptDocument()
     if not any(text.strip() for text in texts):
         raise NoTextFound()
-    return build_pages(texts, ocr_flags)
+    return build_pages(texts, ocr_flags), tuple(unreadable)
 
 
 def _read_page(pdf: object, index: int, limits: ReadLimits) -> tuple[str, bool]:
@@ -128,5 +102,6 @@ def render_for_ocr(page: object, dpi: int) -> Image:
     pixels = width * scale * height * scale
     if pixels > MAX_RENDER_PIXELS:
         scale *= (MAX_RENDER_PIXELS / pixels) ** 0.5
+    scale = min(scale, MAX_RENDER_SIDE / max(width, height, 1.0))  # a sliver: within the budget, not on one side
     image: Image = page.render(scale=scale, grayscale=True).to_pil()
     return image
