@@ -1,6 +1,7 @@
 """Reads of the published warehouse for the pages. Connections are opened per read, read-only, and closed at
-once, so a publish (which replaces the file) is never blocked and is seen on the next read. Pending corrections
-from the dashboard's own store are overlaid on every read, so a correction shows at once.
+once; they are cursors on a DuckDB instance that has the file attached, so a publish (which puts a new file in its
+place) is never blocked and is seen on the next read. Pending corrections from the dashboard's own store are
+overlaid on every read, so a correction shows at once.
 
 Cached (shared by every session): de-identified reads only, keyed by the published copy's and the correction
 store's modification times. Identified columns, document text and exports are read per request, never cached.
@@ -9,8 +10,10 @@ store's modification times. Identified columns, document text and exports are re
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from warehouse import case_queries, corrections, db, export, queries
+from warehouse import case_queries, corrections, db, export, queries, rollups
 from warehouse.filters import CaseFilter
 from warehouse.settings import Settings, load_settings
 
@@ -41,14 +44,41 @@ def published_version() -> tuple[str, float, float]:
     return str(s.published_db), published, pending
 
 
+# The published copy as this process reads it: (path, file identity, instance with the file attached).
+_reader: tuple[Path, tuple[int, int, int], duckdb.DuckDBPyConnection] | None = None
+_reader_lock = threading.Lock()
+
+
+def _cursor(path: Path) -> duckdb.DuckDBPyConnection:
+    """A new read-only connection (a cursor) on the instance that has the published file attached, attached
+    again when a publish has put a new file in its place (the old instance goes once its last read ends)."""
+    global _reader
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise db.NotPublished(path) from None
+    identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    with _reader_lock:
+        if _reader is None or _reader[:2] != (path, identity):
+            _reader = (path, identity, db.attach_published(path))
+        con = _reader[2].cursor()
+    con.execute("USE published")
+    return con
+
+
 @contextmanager
 def connection() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short read-only connection to the published copy with pending corrections overlaid."""
+    """A read-only connection to the published copy with pending corrections overlaid, closed after the read.
+    Connections are cursors on one DuckDB instance a published file (`db.attach_published`), so opening one
+    costs nothing and a publish is seen at the next read."""
     s = settings()
-    with db.open_published(s.published_db) as con:
+    con = _cursor(s.published_db)
+    try:
         if s.corrections_db.exists():
             corrections.overlay_pending(con, s.corrections_db)
         yield con
+    finally:
+        con.close()
 
 
 def read[T](query: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
@@ -99,14 +129,65 @@ def documents(version: Any) -> pd.DataFrame:
     return read(queries.list_documents)
 
 
+def document_choices(version: Any) -> list[tuple[str, str]]:
+    """Every document's sha256 and file name, for a form to pick one (names: not cached)."""
+    return read(queries.document_choices)
+
+
 def facts(version: Any, flt: queries.FactFilter) -> pd.DataFrame:
     """Facts with their source text (which holds names: not cached)."""
     return read(lambda con: queries.list_facts(con, flt))
 
 
+def patient_names(flt: CaseFilter) -> pd.DataFrame:
+    """Pseudonym and patient names of the filtered cases. Never cached."""
+    return read(lambda con: case_queries.case_names(con, flt))
+
+
 def identified_cases(flt: CaseFilter) -> pd.DataFrame:
     """The filtered case table with names, A-numbers, receipt numbers and dates of birth. Never cached."""
     return read(lambda con: export.case_table(con, flt, identified=True))
+
+
+def review_queue(flt: CaseFilter) -> pd.DataFrame:
+    """What waits for a person among the filtered cases (facts' words and file names: not cached)."""
+    return read(lambda con: case_queries.review_queue(con, flt))
+
+
+def failed_documents() -> pd.DataFrame:
+    """Documents that could not be read, with what to do (file names: not cached)."""
+    return read(case_queries.failed_documents)
+
+
+@dataclass(frozen=True)
+class CaseEvidence:
+    """Everything the Case page shows of one case."""
+
+    case: dict[str, Any]
+    identity: dict[str, Any]
+    documents: pd.DataFrame
+    timeline: pd.DataFrame
+    facts: pd.DataFrame
+    conflicts: pd.DataFrame
+    pages: dict[str, list[tuple[int, str]]]
+
+
+def case_evidence(pseudonym: str, identified: bool) -> CaseEvidence | None:
+    """One case, its documents, timeline, facts and conflicts (names and page text only when `identified`), on
+    one connection; None when no such case is published. Holds document text: never cached."""
+    with connection() as con:
+        case = case_queries.find_case(con, pseudonym)
+        if case is None:
+            return None
+        case_id = case["case_id"]
+        with rollups.only_cases(con, [case_id]):  # the views join this case's documents only: fast
+            identity = case_queries.case_identity(con, case_id) if identified else {}
+            documents = case_queries.case_documents(con, case_id)
+            timeline = case_queries.case_timeline(con, case_id)
+            facts = case_queries.case_facts(con, case_id)
+            conflicts = case_queries.case_conflicts(con, case_id)
+        pages = case_queries.document_pages(con, list(documents["sha256"])) if identified else {}
+    return CaseEvidence(case, identity, documents, timeline, facts, conflicts, pages)
 
 
 def export_file(flt: CaseFilter, fmt: export.ExportFormat, identified: bool, shared: bool) -> bytes:

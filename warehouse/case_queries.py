@@ -103,6 +103,19 @@ def headline(con: duckdb.DuckDBPyConnection, flt: CaseFilter) -> dict[str, Any]:
     return dict(zip(keys, row, strict=True))
 
 
+def case_names(con: duckdb.DuckDBPyConnection, flt: CaseFilter) -> pd.DataFrame:
+    """Pseudonym and patient names ('A; B') of the filtered cases (identified mode only)."""
+    where, params = flt.where_clause()
+    return con.execute(
+        f"""
+        SELECT cs.pseudonym, ci.patient_names
+        FROM case_summary AS cs LEFT JOIN case_identities AS ci USING (case_id)
+        WHERE {where}
+        """,  # noqa: S608 - `where` holds placeholders only
+        params,
+    ).df()
+
+
 def find_case(con: duckdb.DuckDBPyConnection, pseudonym: str) -> dict[str, Any] | None:
     """One case's summary row by its pseudonym (what links and the URL carry), or None."""
     cursor = con.execute("SELECT * FROM case_summary WHERE pseudonym = ?", [pseudonym])
@@ -124,14 +137,15 @@ def case_documents(con: duckdb.DuckDBPyConnection, case_id: str) -> pd.DataFrame
     """A case's documents with their dates by role and how each joined the case, oldest first."""
     return con.execute(
         """
-        SELECT dd.sha256, dl.file_name, dd.doc_type, dl.language, dl.media_type, dl.status, dl.error_message,
-               dl.pages, cd.link_reason, dd.dated, dd.filed, dd.decision, dd.document, dd.parole_start,
+        SELECT dd.sha256, dn.file_name, dd.doc_type, d.language, d.media_type, d.status, d.error_message,
+               d.pages, cd.link_reason, dd.dated, dd.filed, dd.decision, dd.document, dd.parole_start,
                dd.parole_end, dd.termination_effective
         FROM case_document_dates dd
-        JOIN document_list dl USING (sha256)
+        JOIN documents d USING (sha256)
+        JOIN document_names dn USING (sha256)
         JOIN case_documents cd USING (case_id, sha256)
         WHERE dd.case_id = ?
-        ORDER BY dd.dated NULLS LAST, dl.file_name
+        ORDER BY dd.dated NULLS LAST, dn.file_name
         """,
         [case_id],
     ).df()
@@ -141,9 +155,9 @@ def case_timeline(con: duckdb.DuckDBPyConnection, case_id: str) -> pd.DataFrame:
     """Every role-bearing date stated in a case's documents: one row per (date, role, document)."""
     return con.execute(
         """
-        SELECT DISTINCT TRY_CAST(f.value AS DATE) AS date, f.attributes ->> 'role' AS role, dl.file_name,
+        SELECT DISTINCT TRY_CAST(f.value AS DATE) AS date, f.attributes ->> 'role' AS role, dn.file_name,
                f.doc_type, f.sha256
-        FROM case_facts f JOIN document_list dl USING (sha256)
+        FROM case_facts f JOIN document_names dn USING (sha256)
         WHERE f.case_id = ? AND f.field = 'date' AND TRY_CAST(f.value AS DATE) IS NOT NULL
           AND coalesce(f.attributes ->> 'role', 'other') NOT IN ('other', 'birth')
         ORDER BY date, role, file_name
@@ -156,12 +170,12 @@ def case_facts(con: duckdb.DuckDBPyConnection, case_id: str) -> pd.DataFrame:
     """A case's facts (corrections applied) with their spans, page and document, in document order."""
     return con.execute(
         """
-        SELECT f.sha256, dl.file_name, f.doc_type, f.field, f.value, f.text, f.page, f.start_offset,
+        SELECT f.sha256, dn.file_name, f.doc_type, f.field, f.value, f.text, f.page, f.start_offset,
                f.end_offset, f.confidence, CAST(f.attributes AS VARCHAR) AS attributes, f.fact_key,
                f.extracted_value, f.correction
-        FROM case_facts f JOIN document_list dl USING (sha256)
+        FROM case_facts f JOIN document_names dn USING (sha256)
         WHERE f.case_id = ?
-        ORDER BY dl.file_name, f.start_offset NULLS LAST, f.field
+        ORDER BY dn.file_name, f.start_offset NULLS LAST, f.field
         """,
         [case_id],
     ).df()
@@ -172,14 +186,14 @@ def case_conflicts(con: duckdb.DuckDBPyConnection, case_id: str) -> pd.DataFrame
     return con.execute(
         """
         WITH conflicting AS (SELECT field, unnest("values") AS value FROM case_conflicts WHERE case_id = ?)
-        SELECT c.field, c.value, dl.file_name, f.text, f.page, f.sha256
+        SELECT c.field, c.value, dn.file_name, f.text, f.page, f.sha256
         FROM conflicting c
         JOIN case_facts f ON f.case_id = ? AND f.value = c.value AND (
                (c.field = 'date_of_birth' AND f.field = 'date' AND f.attributes ->> 'role' = 'birth')
             OR (c.field = 'a_number' AND f.field = 'identifier' AND f.attributes ->> 'kind' = 'a_number')
             OR (c.field = f.field))
-        JOIN document_list dl USING (sha256)
-        ORDER BY c.field, c.value, dl.file_name
+        JOIN document_names dn USING (sha256)
+        ORDER BY c.field, c.value, dn.file_name
         """,
         [case_id, case_id],
     ).df()
@@ -190,7 +204,7 @@ def document_pages(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str,
     if not shas:
         return {}
     rows = con.execute(
-        "SELECT sha256, start_offset, text FROM pages WHERE list_contains(?, sha256) ORDER BY sha256, page_number",
+        "SELECT sha256, start_offset, text FROM pages WHERE sha256 IN (SELECT unnest(?)) ORDER BY sha256, page_number",
         [shas],
     ).fetchall()
     out: dict[str, list[tuple[int, str]]] = {}
@@ -220,11 +234,11 @@ def review_queue(con: duckdb.DuckDBPyConnection, flt: CaseFilter) -> pd.DataFram
     where, params = flt.where_clause()
     return con.execute(
         f"""
-        SELECT q.kind, q.pseudonym, dl.file_name, q.field, q.value, q.text, q.confidence, q.detail, q.sha256,
+        SELECT q.kind, q.pseudonym, dn.file_name, q.field, q.value, q.text, q.confidence, q.detail, q.sha256,
                q.fact_key, q.case_id
-        FROM review_queue q LEFT JOIN document_list dl USING (sha256)
+        FROM review_queue q LEFT JOIN document_names dn USING (sha256)
         WHERE q.case_id IS NULL OR q.case_id IN (SELECT cs.case_id FROM case_summary AS cs WHERE {where})
-        ORDER BY q.kind, q.confidence NULLS LAST, q.pseudonym, dl.file_name
+        ORDER BY q.kind, q.confidence NULLS LAST, q.pseudonym, dn.file_name
         """,  # noqa: S608 - `where` holds placeholders only
         params,
     ).df()
@@ -234,13 +248,14 @@ def failed_documents(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Documents that could not be read (or only partly), with the reason and what to do."""
     return con.execute(
         """
-        SELECT file_name, status, error_code, error_message, media_type, extracted_at, sha256
-        FROM document_list WHERE status <> 'ok' ORDER BY status, file_name
+        SELECT dn.file_name, d.status, d.error_code, d.error_message, d.media_type, d.extracted_at, d.sha256
+        FROM documents d JOIN document_names dn USING (sha256)
+        WHERE d.status <> 'ok' ORDER BY d.status, dn.file_name
         """
     ).df()
 
 
 def document_file_name(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
     """The name a document was first seen under."""
-    row = db.first_row(con.execute("SELECT file_name FROM document_list WHERE sha256 = ?", [sha256]))
+    row = db.first_row(con.execute("SELECT file_name FROM document_names WHERE sha256 = ?", [sha256]))
     return str(row[0]) if row else None

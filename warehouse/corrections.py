@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from warehouse import db
+from warehouse import db, rollups
 
 
 class Action(StrEnum):
@@ -172,12 +172,28 @@ def overlay_pending(con: duckdb.DuckDBPyConnection, store: Path) -> int:
 
     Registers the store's rows under the name `corrections` for this connection only: a registered relation
     shadows the warehouse table, so corrected_facts, case_facts, case_summary and review_queue all reflect
-    them. The store holds every correction ever made (the published table is a copy of it), so nothing is lost.
-    Returns how many corrections are overlaid.
+    them (the case roll-ups a published copy stores are recomputed for the cases they touch: rollups.py). The
+    store holds every correction ever made (the published table is a copy of it), so nothing is lost. When the
+    store holds just what was published (as many rows, the same latest one: it only ever grows), there is
+    nothing to overlay and the store is not read. Returns how many corrections the connection sees.
     """
+    count, latest = _store_extent(store)
+    published = db.first_row(con.execute("SELECT count(*), max(created_at) FROM corrections"))
+    if published is not None and (published[0], published[1]) == (count, latest):
+        return count
     frame = read_corrections(store)
     con.register("corrections", frame)
+    rollups.patch_pending(con)
     return len(frame)
+
+
+def _store_extent(store: Path) -> tuple[int, dt.datetime | None]:
+    """How many corrections the store holds and when the latest was made."""
+    if not store.exists():
+        return 0, None
+    with open_store(store) as con:
+        count, latest = con.execute("SELECT count(*), max(created_at) FROM corrections").fetchone()
+    return int(count), dt.datetime.fromisoformat(latest) if latest else None
 
 
 def history(store: Path, sha256: str) -> pd.DataFrame:

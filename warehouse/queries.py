@@ -73,6 +73,13 @@ def list_documents(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def document_choices(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(sha256, file name) of every document, in list_documents' order: what a form offers to pick from (plain
+    tuples: a form needs no DataFrame of 70,000 rows)."""
+    rows = con.execute("SELECT sha256, file_name FROM document_list ORDER BY extracted_at DESC, file_name").fetchall()
+    return [(str(sha), str(name)) for sha, name in rows]
+
+
 def list_facts(con: duckdb.DuckDBPyConnection, flt: FactFilter, limit: int = 100_000) -> pd.DataFrame:
     """Facts matching the filter, in document order."""
     where, params = flt.where_clause()
@@ -124,7 +131,8 @@ def unreadable_documents(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Documents that failed or were read only in part, with the error and what to do."""
     return con.execute(
         """
-        SELECT file_name, status, error_code, error_message, media_type, extracted_at, sha256
-        FROM document_list WHERE status <> 'ok' ORDER BY extracted_at DESC, file_name
+        SELECT dn.file_name, d.status, d.error_code, d.error_message, d.media_type, d.extracted_at, d.sha256
+        FROM documents d JOIN document_names dn USING (sha256)
+        WHERE d.status <> 'ok' ORDER BY d.extracted_at DESC, dn.file_name
         """
     ).df()

@@ -1,9 +1,26 @@
 -- Views the dashboard and exports read; recreated on every writer connection, so they always match the code.
+--
+-- Tables computed once at publish: document_names, document_list, case_conflicts, case_rollup, case_identities and
+-- review_items are views over their `_live` definitions here, and tables in the published copy
+-- (warehouse/rollups.py), so a filter change reads one row a case instead of re-aggregating every fact. `_live`
+-- views only ever read other `_live` views and base tables. Whatever depends on today's date is computed on read
+-- (case_summary, deadlines), never stored.
 
-CREATE OR REPLACE VIEW document_list AS
+-- The name each document was first seen under (its SHA-256 when none was recorded): what lists and queues show,
+-- without document_list's count of facts, which costs a pass over every fact.
+CREATE OR REPLACE VIEW document_names_live AS
+SELECT d.sha256, coalesce(s.file_name, d.sha256) AS file_name
+FROM documents d
+LEFT JOIN (
+    SELECT sha256, min(file_name) AS file_name FROM document_sources GROUP BY sha256
+) s USING (sha256);
+
+CREATE OR REPLACE VIEW document_names AS SELECT * FROM document_names_live;
+
+CREATE OR REPLACE VIEW document_list_live AS
 SELECT
     d.sha256,
-    coalesce(s.file_name, d.sha256) AS file_name,
+    n.file_name,
     d.doc_type,
     d.language,
     d.media_type,
@@ -15,16 +32,16 @@ SELECT
     (SELECT count(*) FROM facts f WHERE f.sha256 = d.sha256) AS facts,
     d.extracted_at
 FROM documents d
-LEFT JOIN (
-    SELECT sha256, min(file_name) AS file_name FROM document_sources GROUP BY sha256
-) s USING (sha256);
+JOIN document_names_live n USING (sha256);
+
+CREATE OR REPLACE VIEW document_list AS SELECT * FROM document_list_live;
 
 CREATE OR REPLACE VIEW fact_list AS
 SELECT
     f.sha256,
-    dl.file_name,
-    dl.doc_type,
-    dl.language,
+    n.file_name,
+    d.doc_type,
+    d.language,
     f.fact_index,
     f.field,
     f.value,
@@ -35,7 +52,8 @@ SELECT
     f.confidence,
     CAST(f.attributes AS VARCHAR) AS attributes
 FROM facts f
-JOIN document_list dl USING (sha256);
+JOIN documents d USING (sha256)
+JOIN document_names n USING (sha256);
 
 -- ICD-10-CM chapters by code range (first three characters compared as text: 'C00' <= code < 'D50').
 CREATE OR REPLACE VIEW icd10_chapters AS
@@ -161,7 +179,7 @@ GROUP BY cd.case_id, cd.sha256, d.doc_type;
 -- Fields that must agree across a case's documents, and the values that disagree: shown, never resolved.
 -- Names disagree when neither is contained in the other once accents, case, punctuation and order are ignored
 -- ("CASTRO, OSCAR" agrees with "Óscar Castro Zelaya"; "Oscar Castro" does not agree with "Ana Castro").
-CREATE OR REPLACE VIEW case_conflicts AS
+CREATE OR REPLACE VIEW case_conflicts_live AS
 WITH single AS (
     SELECT case_id,
            CASE WHEN field = 'date' THEN 'date_of_birth'
@@ -192,6 +210,8 @@ SELECT case_id, 'patient_name' AS field, list(DISTINCT v ORDER BY v) AS "values"
 FROM (SELECT case_id, a AS v FROM name_pairs UNION ALL SELECT case_id, b FROM name_pairs)
 GROUP BY case_id;
 
+CREATE OR REPLACE VIEW case_conflicts AS SELECT * FROM case_conflicts_live;
+
 -- Facts waiting for a person: below this confidence and not yet reviewed.
 CREATE OR REPLACE MACRO low_confidence_threshold() AS 0.6;
 -- A fact waits for review when below the threshold and not yet reviewed; dates with no role are left out (the
@@ -217,7 +237,9 @@ CREATE OR REPLACE MACRO needs_review_fact(confidence, reviewed, field, role) AS
 --   or a case with no identity to link on. A document joined by name alone is listed in review_queue (weak_link)
 --   and flagged in linked_by_name_only, but does not by itself mark the case: in the corpus most home-country
 --   letters carry only the name, and flagging them all would drown the real problems.
-CREATE OR REPLACE VIEW case_summary AS
+-- case_rollup_live holds all of it but what changes with the day: the agreed date of birth and the stated age
+-- stand in for age_years, and days_to_expiry is left to case_summary.
+CREATE OR REPLACE VIEW case_rollup_live AS
 WITH
 docs AS (
     SELECT cd.case_id, count(*) AS documents,
@@ -300,15 +322,13 @@ numbers AS (
     FROM case_facts GROUP BY case_id
 ),
 conflicts AS (
-    SELECT case_id, list(field ORDER BY field) AS conflicts FROM case_conflicts GROUP BY case_id
+    SELECT case_id, list(field ORDER BY field) AS conflicts FROM case_conflicts_live GROUP BY case_id
 )
 SELECT
     c.case_id,
     c.pseudonym,
-    CAST(coalesce(
-        CASE WHEN b.birth_dates = 1
-             THEN date_sub('year', b.birth_date, coalesce(dt.filed_date, current_date)) END,
-        n.stated_age) AS INTEGER) AS age_years,
+    CASE WHEN b.birth_dates = 1 THEN b.birth_date END AS birth_date,
+    n.stated_age,
     m.country,
     dg.diagnosis AS primary_diagnosis,
     dg.icd10,
@@ -324,7 +344,6 @@ SELECT
     dt.parole_end,
     dt.termination_effective,
     date_diff('day', coalesce(o.filed, dt.filed_date), o.decision) AS days_to_decision,
-    date_diff('day', current_date, dt.parole_end) AS days_to_expiry,
     n.parole_duration_months,
     n.home_care_monthly_usd,
     n.inpatient_monthly_usd,
@@ -348,8 +367,24 @@ LEFT JOIN modes m USING (case_id)
 LEFT JOIN numbers n USING (case_id)
 LEFT JOIN conflicts cf USING (case_id);
 
+CREATE OR REPLACE VIEW case_rollup AS SELECT * FROM case_rollup_live;
+
+-- Age at the earliest filing (else today) from a single agreed date of birth, else the highest stated age; days
+-- from today to the parole's end.
+CREATE OR REPLACE VIEW case_summary AS
+SELECT
+    case_id, pseudonym,
+    CAST(coalesce(date_sub('year', birth_date, coalesce(filed_date, current_date)), stated_age) AS INTEGER)
+        AS age_years,
+    country, primary_diagnosis, icd10, icd10_chapter, icd10_chapter_name, facility, facility_state, legal_org,
+    latest_outcome, filed_date, decision_date, parole_start, parole_end, termination_effective, days_to_decision,
+    date_diff('day', current_date, parole_end) AS days_to_expiry,
+    parole_duration_months, home_care_monthly_usd, inpatient_monthly_usd, treatment_unavailable, documents,
+    languages, conflicts, low_confidence_facts, linked_by_name_only, needs_review
+FROM case_rollup;
+
 -- Identifying columns of a case, kept apart from case_summary so a de-identified read never touches them.
-CREATE OR REPLACE VIEW case_identities AS
+CREATE OR REPLACE VIEW case_identities_live AS
 SELECT
     case_id,
     string_agg(DISTINCT value, '; ' ORDER BY value) FILTER (WHERE field = 'patient_name') AS patient_names,
@@ -360,6 +395,8 @@ SELECT
     string_agg(DISTINCT value, '; ' ORDER BY value)
         FILTER (WHERE field = 'date' AND attributes ->> 'role' = 'birth') AS dates_of_birth
 FROM case_facts GROUP BY case_id;
+
+CREATE OR REPLACE VIEW case_identities AS SELECT * FROM case_identities_live;
 
 -- Deadlines of cases whose parole is in force (latest outcome granted or extended): expiry within 180 days
 -- (bucket 30/60/90/180), the re-parole window (file between 180 and 90 days before expiry) while it has not
@@ -383,8 +420,9 @@ SELECT case_id, pseudonym, 'termination', termination_effective,
 FROM case_summary
 WHERE termination_effective IS NOT NULL;
 
--- What waits for a person: low-confidence facts, conflicting fields, documents not fully read, weak links.
-CREATE OR REPLACE VIEW review_queue AS
+-- What waits for a person: low-confidence facts and conflicting fields (review_items, stored at publish), documents
+-- not fully read, weak links.
+CREATE OR REPLACE VIEW review_items_live AS
 SELECT 'low_confidence' AS kind, f.case_id, f.pseudonym, f.sha256, f.field, f.value, f.text, f.confidence,
        f.fact_key, 'confidence ' || round(f.confidence, 2) || ' is below ' || low_confidence_threshold() AS detail
 FROM case_facts f
@@ -392,7 +430,12 @@ WHERE needs_review_fact(f.confidence, f.reviewed, f.field, f.attributes ->> 'rol
 UNION ALL
 SELECT 'conflict', c.case_id, s.pseudonym, NULL, c.field, array_to_string(c."values", ' | '), NULL, NULL, NULL,
        'the documents of this case disagree on ' || replace(c.field, '_', ' ')
-FROM case_conflicts c JOIN cases s USING (case_id)
+FROM case_conflicts_live c JOIN cases s USING (case_id);
+
+CREATE OR REPLACE VIEW review_items AS SELECT * FROM review_items_live;
+
+CREATE OR REPLACE VIEW review_queue AS
+SELECT * FROM review_items
 UNION ALL
 SELECT CASE WHEN d.status = 'failed' THEN 'failed_document' ELSE 'partial_document' END, cd.case_id,
        s.pseudonym, d.sha256, NULL, d.error_code, NULL, NULL, NULL, coalesce(d.error_message, d.status)

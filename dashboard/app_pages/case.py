@@ -7,7 +7,6 @@ import streamlit as st
 
 from dashboard import case_view, charts, data, sidebar
 from dashboard.privacy import Mode
-from warehouse import case_queries
 from warehouse.db import WarehouseError
 
 st.title("Case")
@@ -19,7 +18,7 @@ if mode is Mode.shared:
 
 flt = sidebar.current_filter()
 try:
-    pseudonyms = list(data.cases(data.published_version(), flt)["pseudonym"])
+    pseudonyms = data.cases(data.published_version(), flt)["pseudonym"].tolist()
 except WarehouseError as exc:
     st.info(str(exc))
     st.stop()
@@ -39,17 +38,12 @@ if not chosen:
 if chosen != wanted:
     st.query_params["case"] = chosen
 
-with data.connection() as con:
-    case = case_queries.find_case(con, chosen)
-    if case is None:
-        st.warning(f"No case {chosen} in the published warehouse (it may have been merged or re-linked).")
-        st.stop()
-    identity = case_queries.case_identity(con, case["case_id"]) if mode is Mode.identified else {}
-    documents = case_queries.case_documents(con, case["case_id"])
-    timeline = case_queries.case_timeline(con, case["case_id"])
-    facts = case_queries.case_facts(con, case["case_id"])
-    conflicts = case_queries.case_conflicts(con, case["case_id"])
-    pages = case_queries.document_pages(con, list(documents["sha256"])) if mode is Mode.identified else {}
+evidence = data.case_evidence(chosen, identified=mode is Mode.identified)
+if evidence is None:
+    st.warning(f"No case {chosen} in the published warehouse (it may have been merged or re-linked).")
+    st.stop()
+case, identity, documents, timeline = evidence.case, evidence.identity, evidence.documents, evidence.timeline
+facts, conflicts, pages = evidence.facts, evidence.conflicts, evidence.pages
 
 case_view.summary(case, identity)
 

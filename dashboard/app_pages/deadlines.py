@@ -30,10 +30,10 @@ if mode is Mode.shared:
 
 names: dict[str, str] = {}
 if mode is Mode.identified:
-    identified = data.identified_cases(flt)
+    identified = data.patient_names(flt)
     names = {
         p: deadline_items.first_name(n)
-        for p, n in zip(identified["pseudonym"], identified["patient_names"], strict=True)
+        for p, n in zip(identified["pseudonym"].tolist(), identified["patient_names"].tolist(), strict=True)
     }
 table = deadlines.assign(
     what=deadlines["kind"].map(deadline_items.KIND_LABELS),
@@ -75,7 +75,7 @@ stem = privacy.export_stem(flt, cases_with_deadlines, mode).replace("medparole-"
 left, right = st.columns(2)
 left.download_button(
     "Deadlines as CSV",
-    data=shown.drop(columns=["case_id", "kind"]).to_csv(index=False).encode("utf-8"),
+    data=lambda: shown.drop(columns=["case_id", "kind"]).to_csv(index=False).encode("utf-8"),  # made when clicked
     file_name=f"{stem}.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -84,7 +84,7 @@ left.download_button(
 )
 right.download_button(
     "Add to calendar (.ics)",
-    data=ics.calendar(deadline_items.calendar_events(shown, names), name="medparole deadlines").encode("utf-8"),
+    data=lambda: ics.calendar(deadline_items.calendar_events(shown, names), name="medparole deadlines").encode("utf-8"),
     file_name=f"{stem}.ics",
     mime="text/calendar",
     icon=":material/calendar_add_on:",

@@ -55,7 +55,7 @@ st.dataframe(
 )
 st.download_button(
     "Download CSV",
-    data=table.to_csv(index=False).encode("utf-8"),
+    data=lambda: table.to_csv(index=False).encode("utf-8"),  # made when clicked, not on every run
     file_name=f"{flt.file_stem(len(table))}.csv",
     mime="text/csv",
     icon=":material/download:",

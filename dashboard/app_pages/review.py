@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import data, privacy, review_actions, sidebar
 from dashboard.privacy import Mode
-from warehouse import case_queries, corrections
+from warehouse import corrections
 from warehouse.corrections import Action, CorrectionError
 from warehouse.db import WarehouseError
 
@@ -16,8 +16,8 @@ mode = sidebar.current_mode()
 sidebar.mode_banner(mode)
 flt = sidebar.current_filter()
 try:
-    queue = data.read(lambda con: case_queries.review_queue(con, flt))
-    failed = data.read(case_queries.failed_documents)
+    queue = data.review_queue(flt)
+    failed = data.failed_documents()
 except WarehouseError as exc:
     st.info(str(exc))
     st.stop()
@@ -93,11 +93,9 @@ with links:
         column_config={"pseudonym": "Case", "file_name": "Document", "detail": "Why"},
     )
 with added:
-    docs = data.documents(data.published_version())
+    docs = data.document_choices(data.published_version())
     with st.form("add_fact", clear_on_submit=True):
-        sha = st.selectbox(
-            "Document", list(docs["sha256"]), format_func=dict(zip(docs["sha256"], docs["file_name"], strict=True)).get
-        )
+        sha = st.selectbox("Document", [sha for sha, _ in docs], format_func=dict(docs).get)
         field = st.selectbox("Field", data.fields(data.published_version()), key="add_field")
         value = st.text_input(
             "Value", key="add_value", help="Normalized as the contract says: dates YYYY-MM-DD, outcome granted..."

@@ -1,0 +1,500 @@
+"""Issue 6's dashboard targets, measured against the big synthetic warehouse (20,000 cases, 1,000,000+ facts):
+
+1. a filter change has its data in at most 300 ms (p95): the reads each page makes when the filter changes, through
+   dashboard/data.py (the functions the pages call), every cache cleared first, over random filter combinations;
+2. a page's first render in Chromium in at most 3 s: a fresh browser session opens each page (with a filter it has
+   not seen, so nothing filter-dependent is cached) until Streamlit is idle and the page's main content shows;
+3. 10 concurrent browser sessions changing filters over and over: p95 of a rerun at most 1 s, no errors.
+
+    .venv/bin/python bench/big_warehouse.py        # once: writes bench/out/big (about a minute)
+    .venv/bin/python bench/dashboard_bench.py [--data bench/out/big] [--filters 60] [--rounds 3] \\
+        [--sessions 10] [--changes 15] [--skip-browser]
+
+A rerun is timed in the browser, from the widget interaction until the app's `data-test-script-state` is
+`notRunning` again (the attribute Streamlit sets on `stApp` while a script run is going on). An error is any
+exception box (`stException`), any console error or page error. The app runs in its default mode (identified,
+sign-in not configured): the heaviest one, since identified reads are never cached. Results go to
+bench/out/dashboard.json and are printed as Markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import OUT, PYTHON, ROOT, report
+
+APP = ROOT / "dashboard" / "app.py"
+CHROMIUM = os.environ.get("MEDPAROLE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]  # fmt: skip
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# Each page's URL path and what shows its main content has been drawn.
+PAGES: dict[str, tuple[str, str]] = {
+    "Patterns": ("", '[data-testid="stVegaLiteChart"]'),
+    "Cases": ("cases", '[data-testid="stDataFrame"]'),
+    "Case": ("case", '[data-testid="stVegaLiteChart"]'),
+    "Deadlines": ("deadlines", '[data-testid="stDataFrame"]'),
+    "Review": ("review", '[data-testid="stDataFrame"]'),
+    "Documents": ("documents", '[data-testid="stDataFrame"]'),
+    "Pipeline": ("pipeline", '[data-testid="stDataFrame"]'),
+}
+FILTER_PAGES = ("Patterns", "Cases", "Case", "Deadlines", "Review")
+SEARCH_WORDS = ("hydrocephalus", "transplant", "Tegucigalpa", "sepsis", "RAICES", "dialysis", "años")
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile (p95 of 20 values is the 19th smallest)."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values),
+        "p50_ms": round(statistics.median(values), 1),
+        "p95_ms": round(percentile(values, 0.95), 1),
+        "max_ms": round(max(values), 1),
+    }
+
+
+# --- 1. the data a filter change needs ---------------------------------------------------------------------------
+
+
+def random_filter(rng: random.Random, choices: Any) -> Any:
+    """One to three filters at random, as a coordinator would combine them in the sidebar; sometimes a date range
+    (a third of the whole span)."""
+    from warehouse.filters import AGE_GROUPS, CaseFilter, DateField
+
+    options: dict[str, Callable[[], Any]] = {
+        "outcomes": lambda: tuple(rng.sample(choices.outcomes, rng.randint(1, 2))),
+        "diagnoses": lambda: tuple(rng.sample(choices.diagnoses, rng.randint(1, 3))),
+        "icd10_chapters": lambda: tuple(rng.sample(list(choices.icd10_chapters), 1)),
+        "facilities": lambda: tuple(rng.sample(choices.facilities, rng.randint(1, 2))),
+        "states": lambda: tuple(rng.sample(choices.states, rng.randint(1, 3))),
+        "countries": lambda: tuple(rng.sample(choices.countries, 1)),
+        "legal_orgs": lambda: tuple(rng.sample(choices.legal_orgs, 1)),
+        "age_groups": lambda: tuple(rng.sample(list(AGE_GROUPS), rng.randint(1, 2))),
+        "languages": lambda: tuple(rng.sample(choices.languages, 1)),
+        "treatment_unavailable": lambda: rng.choice([True, False]),
+        "needs_review": lambda: rng.choice([True, False]),
+        "text": lambda: rng.choice(SEARCH_WORDS),
+    }
+    chosen = {name: options[name]() for name in rng.sample(sorted(options), rng.randint(1, 3))}
+    if rng.random() < 0.3 and choices.first_date and choices.last_date:
+        span = choices.last_date - choices.first_date
+        start = choices.first_date + span * rng.random()
+        chosen |= {"date_field": rng.choice(list(DateField)), "date_from": start, "date_to": start + span / 3}
+    return CaseFilter(**chosen)
+
+
+def page_reads(pseudonym: str) -> dict[str, Callable[[Any], object]]:
+    """What each filter-dependent page reads on a rerun, in identified mode, through dashboard/data.py."""
+    from dashboard import data
+
+    def version() -> Any:
+        return data.published_version()
+
+    return {
+        "Patterns": lambda flt: (data.cases(version(), flt), data.headline(version(), flt)),
+        "Cases": lambda flt: data.identified_cases(flt),
+        "Case": lambda flt: (data.cases(version(), flt), data.case_evidence(pseudonym, identified=True)),
+        "Deadlines": lambda flt: (data.deadlines(version(), flt), data.patient_names(flt)),
+        "Review": lambda flt: (data.review_queue(flt), data.failed_documents(), data.document_choices(version())),
+    }
+
+
+def time_filter_changes(n_filters: int, seed: int, pseudonym: str) -> dict[str, list[float]]:
+    """Milliseconds each page's reads take for `n_filters` random filters, Streamlit's caches cleared each time
+    (the Case page showing case `pseudonym`)."""
+    import streamlit as st
+
+    from dashboard import data
+    from warehouse import case_queries
+
+    # Outside `streamlit run` every cached call warns that there is no runtime: say it once, not a thousand times.
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
+    choices = data.read(case_queries.filter_choices)
+    reads = page_reads(pseudonym)
+    rng = random.Random(seed)
+    filters = [random_filter(rng, choices) for _ in range(n_filters)]
+    timings: dict[str, list[float]] = {page: [] for page in reads}
+    for flt in filters:
+        for page, read in reads.items():
+            st.cache_data.clear()
+            started = time.perf_counter()
+            read(flt)
+            timings[page].append(1000 * (time.perf_counter() - started))
+    return timings
+
+
+# --- 2. first render of each page in Chromium --------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve(data_dir: Path) -> Iterator[tuple[str, int]]:
+    """`streamlit run dashboard/app.py` on a free port over `data_dir`, as tests/dashboard/test_browser.py does;
+    yields its URL and process id. Its log goes to bench/out/dashboard_server.log."""
+    port = free_port()
+    env = {
+        **os.environ, "MEDPAROLE_DATA_DIR": str(data_dir.resolve()), "LOGURU_LEVEL": "INFO",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }  # fmt: skip
+    log = (OUT / "dashboard_server.log").open("wb")
+    process = subprocess.Popen(
+        [
+            PYTHON, "-m", "streamlit", "run", str(APP), "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        ],
+        env=env, cwd=APP.parent, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the dashboard did not start: see bench/out/dashboard_server.log") from None
+                time.sleep(0.5)
+        yield url, process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def rendered_script(name: str, content: str) -> str:
+    """A JavaScript predicate: Streamlit idle, the page's title and its main content on screen."""
+    return (
+        "() => !!document.querySelector('" + IDLE + "')"
+        " && [...document.querySelectorAll('h1')].some(h => h.textContent.trim() === '" + name + "')"
+        " && !!document.querySelector('" + content + "')"
+    )
+
+
+def page_url(url: str, name: str, query: str, pseudonym: str) -> str:
+    path = PAGES[name][0]
+    query = "&".join(q for q in (query, f"case={pseudonym}" if name == "Case" else "") if q)
+    return f"{url}/{path}" + (f"?{query}" if query else "")
+
+
+def render_once(browser: Any, url: str, name: str) -> float:
+    """Milliseconds from navigating a fresh browser session (empty cache, new Streamlit session) to `url` until
+    page `name` is rendered."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1600})
+    try:
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function(rendered_script(name, PAGES[name][1]), timeout=120_000, polling=20)
+        elapsed = 1000 * (time.perf_counter() - started)
+        if page.locator('[data-testid="stException"]').count():
+            raise RuntimeError(f"{name} shows an exception: see bench/out/dashboard_server.log")
+        return elapsed
+    finally:
+        context.close()
+
+
+def first_renders(url: str, rounds: int, queries: list[str], pseudonym: str) -> tuple[float, dict[str, list[float]]]:
+    """The first render after the server started (its imports, the filter choices), then each page's first render
+    in a fresh browser session; round r carries filter `queries[r]` in the URL, so the page's filtered reads are
+    not cached yet."""
+    from playwright.sync_api import sync_playwright
+
+    timings: dict[str, list[float]] = {name: [] for name in PAGES}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            cold = render_once(browser, page_url(url, "Pipeline", "", pseudonym), "Pipeline")
+            for query in queries[:rounds]:
+                for name in PAGES:
+                    timings[name].append(render_once(browser, page_url(url, name, query, pseudonym), name))
+        finally:
+            browser.close()
+    return cold, timings
+
+
+# --- 3. concurrent sessions changing filters ---------------------------------------------------------------------
+
+# Every change of Streamlit's script state, with the browser's clock: observed on the whole document (the app's
+# root can be replaced) and polled as well, so a change is never missed.
+_OBSERVE = """() => {
+    window.__runs = [];
+    const record = () => {
+        const app = document.querySelector('[data-testid="stApp"]');
+        const state = app && app.getAttribute('data-test-script-state');
+        const last = window.__runs[window.__runs.length - 1];
+        if (state && (!last || last[0] !== state)) window.__runs.push([state, performance.now()]);
+    };
+    new MutationObserver(record).observe(document, {
+        subtree: true, childList: true, attributes: true, attributeFilter: ['data-test-script-state'],
+    });
+    setInterval(record, 10);
+}"""
+_RERUN_DONE = """t0 => window.__runs.some(r => r[1] >= t0 && r[0] === 'running')
+    && document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state') === 'notRunning'"""
+_RERUN_END = "t0 => Math.max(...window.__runs.filter(r => r[1] >= t0 && r[0] === 'notRunning').map(r => r[1]))"
+MULTISELECTS = ("Outcome", "Diagnosis", "State", "Country of origin", "Legal organisation", "Age group")
+
+
+@dataclass
+class Session:
+    """One browser session's reruns (milliseconds), the errors it saw, and console errors that are not the app's
+    (see `record_console`)."""
+
+    page: str
+    reruns: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+
+# Console errors that are not the dashboard's: the favicon of a Material icon fetched from Google's font server
+# (this machine is offline), and the health and host-config probes Streamlit's frontend makes under a page's own
+# path (/cases/_stcore/health) before it tries the root.
+_NOT_THE_APP = re.compile(r"^https://fonts\.gstatic\.com/|/[a-z]+/_stcore/(health|host-config)$")
+
+
+def record_console(session: Session, kind: str, text: str, url: str) -> None:
+    if kind != "error":
+        return
+    (session.ignored if _NOT_THE_APP.search(url) else session.errors).append(f"console: {text} ({url})")
+
+
+async def _pick_option(page: Any, widget: Any, rng: random.Random) -> float | None:
+    """Open a selectbox or multiselect and click an option not selected yet; returns the browser clock (ms) just
+    before the click, which starts the rerun, or None (and closes it) when every option is selected already."""
+    await widget.locator("input").click()
+    options = page.locator('[role="option"][aria-selected="false"]')
+    try:
+        await options.first.wait_for(timeout=30_000)
+    except PlaywrightTimeout:
+        await page.keyboard.press("Escape")
+        return None
+    count = await options.count()
+    t0 = await page.evaluate("performance.now()")
+    await options.nth(rng.randrange(count)).click()
+    return float(t0)
+
+
+async def _clear(page: Any) -> float:
+    t0 = await page.evaluate("performance.now()")
+    await page.get_by_test_id("stSidebar").get_by_role("button", name="Clear filters").click()
+    return float(t0)
+
+
+async def change_filter(page: Any, rng: random.Random, step: int) -> tuple[float, str]:
+    """One filter change in the sidebar (every fifth clears them all); returns the browser clock (ms) just
+    before the change was made, and what the change was."""
+    bar = page.get_by_test_id("stSidebar")
+    kind = "clear" if step % 5 == 4 else rng.choice(("multiselect", "multiselect", "needs_review", "text"))
+    if kind == "text":
+        box = bar.get_by_label("Documents mention")
+        current = await box.input_value()
+        await box.fill(rng.choice([w for w in SEARCH_WORDS if w != current]))
+        t0 = await page.evaluate("performance.now()")
+        await box.press("Enter")
+        return float(t0), "text"
+    picked: float | None = None
+    label = "Needs review"
+    if kind == "needs_review":
+        widget = bar.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Needs review", exact=True))
+        picked = await _pick_option(page, widget, rng)
+    elif kind == "multiselect":
+        label = rng.choice(MULTISELECTS)
+        widget = bar.get_by_test_id("stMultiSelect").filter(has=page.get_by_text(label, exact=True))
+        picked = await _pick_option(page, widget, rng)
+        await page.keyboard.press("Escape")
+    return (picked, label) if picked is not None else (await _clear(page), "clear")
+
+
+async def run_session(browser: Any, url: str, name: str, pseudonym: str, changes: int, seed: int) -> Session:
+    """Open `name`, then change filters `changes` times, timing each rerun and collecting errors."""
+    result = Session(name)
+    context = await browser.new_context(viewport={"width": 1400, "height": 1600})
+    page = await context.new_page()
+    page.on("console", lambda m: record_console(result, m.type, m.text, m.location.get("url", "")))
+    page.on("pageerror", lambda e: result.errors.append(f"page: {e}"))
+    rng = random.Random(seed)
+    what = "opening the page"
+    try:
+        await page.goto(page_url(url, name, "", pseudonym))
+        await page.wait_for_function(rendered_script(name, PAGES[name][1]), timeout=180_000, polling=50)
+        await page.evaluate(_OBSERVE)
+        for step in range(changes):
+            t0, what = await change_filter(page, rng, step)
+            await page.wait_for_function(_RERUN_DONE, arg=t0, timeout=120_000, polling=20)
+            result.reruns.append(float(await page.evaluate(_RERUN_END, t0)) - t0)
+            shown = await page.locator('[data-testid="stException"]').count()
+            result.errors.extend(["exception box"] * shown)
+    except Exception as exc:  # a session that fails is an error to report, not a crash of the benchmark
+        where = f"{name}, change {len(result.reruns) + 1} ({what})"
+        result.errors.append(f"session: {where}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+    finally:
+        await context.close()
+    return result
+
+
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    """User plus system CPU time of these processes, as far as they are still running."""
+    total = 0.0
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def _tree(pid: int) -> list[psutil.Process]:
+    root = psutil.Process(pid)
+    return [root, *root.children(recursive=True)]
+
+
+def _browser_processes(server_pid: int) -> list[psutil.Process]:
+    """This process's descendants but the dashboard server's: Playwright's driver and Chromium."""
+    server = {p.pid for p in _tree(server_pid)}
+    return [p for p in _tree(os.getpid())[1:] if p.pid not in server]
+
+
+async def concurrent_sessions(
+    url: str, sessions: int, changes: int, pseudonym: str, server_pid: int
+) -> tuple[list[Session], dict[str, float]]:
+    """`sessions` browser sessions at once in one Chromium, spread over the filter-dependent pages; also the CPU
+    seconds the dashboard server and the browser spent meanwhile (on this machine they share the same cores)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            server = _tree(server_pid)
+            before = (cpu_seconds(server), cpu_seconds(_browser_processes(server_pid)), time.monotonic())
+            results = list(
+                await asyncio.gather(
+                    *(
+                        run_session(browser, url, FILTER_PAGES[i % len(FILTER_PAGES)], pseudonym, changes, 100 + i)
+                        for i in range(sessions)
+                    )
+                )
+            )
+            used = {
+                "server_cpu_s": round(cpu_seconds(server) - before[0], 1),
+                "browser_cpu_s": round(cpu_seconds(_browser_processes(server_pid)) - before[1], 1),
+                "wall_s": round(time.monotonic() - before[2], 1),
+            }
+        finally:
+            await browser.close()
+    return results, used
+
+
+# --- report ------------------------------------------------------------------------------------------------------
+
+
+def markdown(title: str, rows: dict[str, dict[str, float]], target: str) -> str:
+    lines = [f"{title} (target: {target})", "", "| page | n | p50 ms | p95 ms | max ms |", "|---|---|---|---|---|"]
+    lines += [f"| {p} | {s['n']} | {s['p50_ms']} | {s['p95_ms']} | {s['max_ms']} |" for p, s in rows.items()]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark the dashboard against the big synthetic warehouse.")
+    parser.add_argument("--data", type=Path, default=OUT / "big", help="data dir holding published.duckdb")
+    parser.add_argument("--filters", type=int, default=60, help="random filter combinations for the data reads")
+    parser.add_argument("--rounds", type=int, default=3, help="first renders of each page")
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--changes", type=int, default=15, help="filter changes per concurrent session")
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--skip-browser", action="store_true", help="only time the data reads")
+    args = parser.parse_args()
+    os.environ["MEDPAROLE_DATA_DIR"] = str(args.data.resolve())
+    if not (args.data / "published.duckdb").exists():
+        raise SystemExit(f"No {args.data / 'published.duckdb'}: run bench/big_warehouse.py first.")
+
+    from dashboard import data
+
+    facts, cases, pseudonym = data.read(
+        lambda con: con.execute(
+            "SELECT (SELECT count(*) FROM facts), (SELECT count(*) FROM cases), "
+            "(SELECT pseudonym FROM case_summary ORDER BY documents DESC, pseudonym LIMIT 1)"
+        ).fetchall()[0]
+    )
+    results: dict[str, Any] = {"cases": cases, "facts": facts}
+    reads = {page: summary(ms) for page, ms in time_filter_changes(args.filters, args.seed, pseudonym).items()}
+    results["filter_change_reads"] = reads
+    print(markdown("Data a filter change reads, uncached", reads, "p95 <= 300 ms"))
+    if not args.skip_browser:
+        rng = random.Random(args.seed)
+        queries = [
+            f"{key}={value}" for key, value in rng.sample(
+                [("outcomes", "granted"), ("outcomes", "denied"), ("states", "TX"), ("countries", "HN"),
+                 ("diagnoses", "epilepsy"), ("age_groups", "0-4"), ("needs_review", "true")], args.rounds)
+        ]  # fmt: skip
+        with serve(args.data) as (url, server_pid):
+            cold, timings = first_renders(url, args.rounds, queries, pseudonym)
+            renders = {page: summary(ms) for page, ms in timings.items()}
+            sessions, cpu = asyncio.run(concurrent_sessions(url, args.sessions, args.changes, pseudonym, server_pid))
+        results["first_render_after_server_start_ms"] = round(cold)
+        results["first_render"] = renders
+        print(f"First render after the server started (Pipeline page): {cold:.0f} ms\n")
+        print(markdown("First render in Chromium, fresh session", renders, "<= 3000 ms"))
+        by_page = {p: [ms for s in sessions if s.page == p for ms in s.reruns] for p in FILTER_PAGES}
+        reruns = {p: summary(ms) for p, ms in by_page.items() if ms}
+        reruns["all"] = summary([ms for s in sessions for ms in s.reruns])
+        errors = [e for s in sessions for e in s.errors]
+        ignored = [e for s in sessions for e in s.ignored]
+        results["concurrent_reruns"] = {
+            "sessions": args.sessions,
+            **reruns,
+            "errors": len(errors),
+            "console_errors_not_the_app": len(ignored),
+            **cpu,
+            "load_average_1min": round(os.getloadavg()[0], 1),
+        }
+        results["errors_seen"] = sorted(set(errors))[:20]
+        results["console_errors_not_the_app_seen"] = sorted(set(ignored))[:5]
+        print(markdown(f"Reruns with {args.sessions} concurrent sessions", reruns, "p95 <= 1000 ms, no errors"))
+        print(f"errors: {len(errors)}" + "".join(f"\n  {e}" for e in sorted(set(errors))[:20]))
+        print(f"CPU meanwhile: {cpu} (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    report("dashboard", flatten(results))
+
+
+def flatten(results: dict[str, Any], prefix: str = "") -> dict[str, object]:
+    """{'first_render': {'Cases': {'p95_ms': 1}}} -> {'first_render Cases p95_ms': 1}: report()'s flat table."""
+    flat: dict[str, object] = {}
+    for key, value in results.items():
+        name = f"{prefix} {key}".strip()
+        flat |= flatten(value, name) if isinstance(value, dict) else {name: value}
+    return flat
+
+
+if __name__ == "__main__":
+    main()
