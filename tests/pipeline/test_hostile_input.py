@@ -139,3 +139,26 @@ def test_the_stream_check_passes_every_sample_pdf(data_dir: Path) -> None:
     assert len(pdfs) > 200
     for path in pdfs:
         check_inflation(path, ReadLimits())
+
+
+def test_the_fast_ascii85_decoder_reads_what_the_standard_library_reads() -> None:
+    import base64
+    import random
+
+    from pipeline.readers.inflation import a85decode
+
+    rng = random.Random(85)
+    for _ in range(500):
+        data = rng.randbytes(rng.randint(0, 200))
+        assert a85decode(base64.a85encode(data)) == data
+    for _ in range(500):  # arbitrary text of the ASCII85 alphabet, groups beyond 2**32 included
+        text = bytes(rng.randint(33, 117) for _ in range(rng.randint(1, 30)))
+        try:
+            expected: bytes | None = base64.a85decode(text)
+        except ValueError:
+            expected = None
+        try:
+            got: bytes | None = a85decode(text)
+        except ValueError:
+            got = None
+        assert got == expected, text
