@@ -46,6 +46,14 @@ class WarehouseBusy(WarehouseError):
         )
 
 
+class WarehouseDamaged(WarehouseError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"The warehouse {path} cannot be read: the file is damaged or is not a medparole warehouse. Run "
+            "`medparole publish` to write the published copy again from the working warehouse."
+        )
+
+
 def _sql(name: str) -> str:
     return resources.files("warehouse").joinpath(name).read_text(encoding="utf-8")
 
@@ -186,6 +194,8 @@ def _retry_busy(
         try:
             return opener()
         except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():  # only a lock passes with time; a damaged file does not
+                raise WarehouseDamaged(path) from exc
             attempt += 1
             if attempt > retries:
                 raise WarehouseBusy(path) from exc

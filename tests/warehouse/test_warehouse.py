@@ -81,3 +81,14 @@ def test_fact_filter_binds_values_and_says_them_in_words() -> None:
     assert flt.file_stem(3).startswith("medparole-3-facts-where-field-is-diagnosis-or-date")
     con = db.connect_memory()
     assert queries.list_facts(con, flt).empty
+
+
+def test_a_damaged_published_copy_says_so_at_once_instead_of_busy(tmp_path: Path) -> None:
+    import time
+
+    damaged = tmp_path / "published.duckdb"
+    damaged.write_bytes(b"%PDF-1.7 not a warehouse\n" * 200)
+    started = time.monotonic()
+    with pytest.raises(db.WarehouseDamaged, match="medparole publish"), db.open_published(damaged):
+        pass
+    assert time.monotonic() - started < 1.0  # no retries: waiting does not mend a damaged file
