@@ -13,7 +13,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus_support import CORPUS
 
-KEY = b"medparole-test-key-0123456789abcdef"
 # Cases whose documents all have a text layer (no OCR), so extracting them stays fast.
 TEXT_FORMATS = {"pdf", "docx", "txt", "eml"}
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from warehouse import load
 
+# The pseudonym key of the warehouse tests (a test key, not a secret).
+KEY = b"medparole-test-key-0123456789abcdef"
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "sample_docs" / "corpus"
 

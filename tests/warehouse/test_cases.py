@@ -6,8 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from conftest import KEY
-from corpus_support import gold_documents, gold_load_item, pairwise, true_cases
+from corpus_support import KEY, gold_documents, gold_load_item, pairwise, true_cases
 
 from pipeline.flows import to_load_item
 from warehouse import cases, corrections, db, load

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import KEY
+from corpus_support import KEY
 
 from pipeline.flows import to_load_item
 from warehouse import cases, corrections, db, load

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from conftest import KEY
+from corpus_support import KEY
 
 from pipeline.flows import to_load_item
 from warehouse import case_queries, cases, corrections, db, load, rollups

@@ -12,8 +12,7 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import KEY
-from corpus_support import gold_documents, gold_load_item, true_cases
+from corpus_support import KEY, gold_documents, gold_load_item, true_cases
 
 from warehouse import cases, db, export, filters, load, pseudonym
 from warehouse.filters import CaseFilter
