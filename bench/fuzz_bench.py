@@ -90,6 +90,7 @@ class MemorySampler(threading.Thread):
         self.interval_s = interval_s
         self.peak_single_mb = 0.0
         self.peak_all_mb = 0.0
+        self.peak_load = 0.0  # the machine is shared: its load average says how much the times mean
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -103,7 +104,28 @@ class MemorySampler(threading.Thread):
                 except (psutil.Error, OSError):
                     continue
             self.peak_all_mb = max(self.peak_all_mb, sum(sizes))
+            self.peak_load = max(self.peak_load, os.getloadavg()[0])
             time.sleep(self.interval_s)
+
+
+def time_alone(
+    results: dict[str, dict[str, object]], by_key: dict[str, dict[str, str]], limits: object, count: int
+) -> dict[str, float]:
+    """The slowest files again, one at a time in a fresh one-worker pool: in the run, a file's time also holds
+    the wait behind the job sent ahead to the same worker, and other work on the machine."""
+    from pipeline.readers import ReadLimits
+    from pipeline.workers import ExtractionPool, Job, WorkerLimits
+
+    assert isinstance(limits, WorkerLimits)
+    slowest = sorted(results, key=lambda key: float(results[key]["seconds"]), reverse=True)[:count]  # type: ignore[arg-type]
+    alone: dict[str, float] = {}
+    with ExtractionPool(1, ReadLimits(), limits) as pool:
+        list(pool.run([Job("warm-up", ROOT / "tests" / "data" / "letter.txt", "letter.txt")]))
+        for key in slowest:
+            started = time.monotonic()
+            list(pool.run([Job(key, Path(by_key[key]["path"]), key)]))
+            alone[key] = round(time.monotonic() - started, 3)
+    return alone
 
 
 def run_pool(args: argparse.Namespace) -> None:
@@ -154,7 +176,6 @@ def run_pool(args: argparse.Namespace) -> None:
                 log.write(json.dumps(entry) + "\n")
                 if problems:
                     shutil.copy(path, findings / Path(key).name.replace("/", "_"))
-                path.unlink()
                 if len(results) % 200 == 0:
                     log.flush()
                     elapsed = time.monotonic() - pool_started
@@ -163,6 +184,9 @@ def run_pool(args: argparse.Namespace) -> None:
             pool_errors.append(f"{type(exc).__name__}: {exc}")
         replaced = pool.replaced
     pool_s = time.monotonic() - pool_started
+    alone = time_alone(results, by_key, limits, count=args.retime)
+    for item in manifest:
+        Path(item["path"]).unlink(missing_ok=True)
     sampler.stop.set()
     sampler.join()
     log.close()
@@ -174,6 +198,8 @@ def run_pool(args: argparse.Namespace) -> None:
         "missing": missing,
         "pool_errors": pool_errors,
         "replaced": replaced,
+        "alone": alone,
+        "peak_load": sampler.peak_load,
         "parent_peak_rss_mb": peak_rss_mb(),
         "children_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "worker_peak_rss_mb_sampled": sampler.peak_single_mb,
@@ -189,6 +215,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--timeout", type=float, default=180.0, help="per document, as MEDPAROLE_DOC_TIMEOUT_S")
     parser.add_argument("--memory-mb", type=int, default=2048, help="per worker, as MEDPAROLE_DOC_MEMORY_MB")
+    parser.add_argument("--retime", type=int, default=20, help="slowest files timed again, one at a time")
     parser.add_argument("--parent", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.parent:
@@ -201,6 +228,7 @@ def main() -> None:
     generated_s = time.monotonic() - started
     command = [PYTHON, __file__, "--parent", "--cases", str(args.cases), "--workers", str(args.workers)]
     command += ["--seed", str(args.seed), "--timeout", str(args.timeout), "--memory-mb", str(args.memory_mb)]
+    command += ["--retime", str(args.retime)]
     measured = run_measured(command, env={"LOGURU_LEVEL": os.environ.get("LOGURU_LEVEL", "INFO")}, interval_s=0.5)
     summary_path = WORK / "summary.json"
     if measured.returncode != 0 or not summary_path.exists():
@@ -235,11 +263,14 @@ def main() -> None:
             "codes": dict(codes.most_common()),
             "codes_of_fuzzed_files": dict(fuzz_codes.most_common()),
             "workers_replaced": summary["replaced"],
-            "longest_seconds_per_file": slowest["seconds"],
+            "longest_seconds_per_file_in_the_run": slowest["seconds"],
             "slowest_file": f"{slowest['key']} ({slowest['got']}): {slowest['what'][:160]}",
             "median_seconds_per_file": seconds[len(seconds) // 2],
             "p99_seconds_per_file": seconds[int(len(seconds) * 0.99)],
             "files_over_60_s": sum(1 for s in seconds if s > 60),
+            "longest_seconds_per_file_alone": max(summary["alone"].values(), default=0.0),
+            "slowest_file_alone": max(summary["alone"], key=summary["alone"].get, default=""),
+            "peak_load_average": round(summary["peak_load"], 1),
             "pool_seconds": round(summary["pool_s"], 1),
             "generation_seconds": round(generated_s, 1),
             "parent_peak_rss_mb": round(summary["parent_peak_rss_mb"], 1),

@@ -112,6 +112,12 @@ def cases(version: Any, flt: CaseFilter) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
+def pseudonyms(version: Any, flt: CaseFilter) -> list[str]:
+    """The filtered cases' pseudonyms, in the case table's order (de-identified)."""
+    return read(lambda con: case_queries.pseudonyms(con, flt))
+
+
+@st.cache_data(ttl=600, show_spinner=False)
 def headline(version: Any, flt: CaseFilter) -> dict[str, Any]:
     return read(lambda con: case_queries.headline(con, flt))
 

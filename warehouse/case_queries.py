@@ -103,6 +103,16 @@ def headline(con: duckdb.DuckDBPyConnection, flt: CaseFilter) -> dict[str, Any]:
     return dict(zip(keys, row, strict=True))
 
 
+def pseudonyms(con: duckdb.DuckDBPyConnection, flt: CaseFilter) -> list[str]:
+    """The filtered cases' pseudonyms, in order (what a case picker offers)."""
+    where, params = flt.where_clause()
+    rows = con.execute(
+        f"SELECT cs.pseudonym FROM case_summary AS cs WHERE {where} ORDER BY cs.pseudonym",  # noqa: S608 - placeholders
+        params,
+    ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
 def case_names(con: duckdb.DuckDBPyConnection, flt: CaseFilter) -> pd.DataFrame:
     """Pseudonym and patient names ('A; B') of the filtered cases (identified mode only)."""
     where, params = flt.where_clause()

@@ -8,7 +8,9 @@ working and in-memory warehouses keep them as views over the live ones.
 Corrections recorded in the dashboard since the last publish must still show at once. `patch_pending`, run
 by `corrections.overlay_pending`, recomputes the rows of just the cases those corrections touch (the live views
 over those cases' documents only: `only_cases`) and shadows each stored table, for that connection only, with a
-temporary view of the same name: the stored rows of the other cases and the recomputed ones.
+temporary view of the same name: the stored rows of the other cases and the recomputed ones. The recomputed rows
+are kept (in this process, the latest set only) until the next correction or publish, so a reviewer's following
+reads do not recompute them.
 
 A published copy made before these tables existed has none of them: publish once after upgrading.
 """
@@ -16,7 +18,9 @@ A published copy made before these tables existed has none of them: publish once
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -29,6 +33,14 @@ DOCUMENT_TABLES = ("document_names", "document_list")
 DERIVED = ("case_facts", "case_document_dates")
 # Which corrections (id, document) the stored tables reflect: the published corrections table at publish time.
 SNAPSHOT = "rollup_corrections"
+# One row: an id of this publication, so rows recomputed for it are never taken for another's.
+PUBLICATION = "rollup_publication"
+
+# The latest recomputed rows, keyed by publication, the corrections seen (they only ever grow: their count and
+# latest time say which) and the cases: a reviewer's next reads (every page, every rerun) reuse them until the
+# next correction or publish instead of recomputing them on each connection.
+_patches: dict[tuple[Any, ...], dict[str, pa.Table]] = {}
+_patches_lock = threading.Lock()
 
 
 def materialize(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
@@ -39,6 +51,7 @@ def materialize(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
         con.execute(f"DROP VIEW {catalog}.main.{name}")
         con.execute(f"CREATE TABLE {catalog}.main.{name} AS SELECT * FROM {name}_live")  # noqa: S608
     con.execute(f"CREATE TABLE {catalog}.main.{SNAPSHOT} AS SELECT correction_id, sha256 FROM corrections")  # noqa: S608
+    con.execute(f"CREATE TABLE {catalog}.main.{PUBLICATION} AS SELECT CAST(uuid() AS VARCHAR) AS publication_id")
 
 
 def is_materialized(con: duckdb.DuckDBPyConnection) -> bool:
@@ -46,7 +59,7 @@ def is_materialized(con: duckdb.DuckDBPyConnection) -> bool:
     rows = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() "
         "AND table_schema = 'main' AND table_name = ? AND table_type = 'BASE TABLE'",
-        [SNAPSHOT],
+        [PUBLICATION],
     ).fetchall()
     return bool(rows[0][0])
 
@@ -80,8 +93,7 @@ def patch_pending(con: duckdb.DuckDBPyConnection) -> int:
     cases = pending_cases(con)
     if not cases:
         return 0
-    with only_cases(con, cases):
-        patches = {name: con.sql(f"SELECT * FROM {name}_live").to_arrow_table() for name in MATERIALIZED}  # noqa: S608
+    patches = _patch_rows(con, cases)
     catalog = _current_catalog(con)
     con.register("rollup_patched_cases", pa.table({"case_id": pa.array(cases, pa.string())}))
     for name, rows in patches.items():
@@ -95,6 +107,23 @@ def patch_pending(con: duckdb.DuckDBPyConnection) -> int:
             """  # noqa: S608
         )
     return len(cases)
+
+
+def _patch_rows(con: duckdb.DuckDBPyConnection, cases: list[str]) -> dict[str, pa.Table]:
+    """The live roll-ups of `cases`, computed once for this publication and these corrections."""
+    publication, count, latest = con.execute(
+        f"SELECT (SELECT publication_id FROM {PUBLICATION}), count(*), max(created_at) FROM corrections"  # noqa: S608
+    ).fetchall()[0]
+    key = (publication, count, latest, tuple(cases))
+    with _patches_lock:
+        if key in _patches:
+            return _patches[key]
+    with only_cases(con, cases):
+        rows = {name: con.sql(f"SELECT * FROM {name}_live").to_arrow_table() for name in MATERIALIZED}  # noqa: S608
+    with _patches_lock:
+        _patches.clear()
+        _patches[key] = rows
+    return rows
 
 
 def _current_catalog(con: duckdb.DuckDBPyConnection) -> str:

@@ -18,7 +18,7 @@ if mode is Mode.shared:
 
 flt = sidebar.current_filter()
 try:
-    pseudonyms = data.cases(data.published_version(), flt)["pseudonym"].tolist()
+    pseudonyms = data.pseudonyms(data.published_version(), flt)
 except WarehouseError as exc:
     st.info(str(exc))
     st.stop()
