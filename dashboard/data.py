@@ -69,7 +69,7 @@ def _cursor(path: Path) -> duckdb.DuckDBPyConnection:
 @contextmanager
 def connection() -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the published copy with pending corrections overlaid, closed after the read.
-    Connections are cursors on one DuckDB instance a published file (`db.attach_published`), so opening one
+    Connections are cursors on one DuckDB instance per published file (`db.attach_published`), so opening one
     costs nothing and a publish is seen at the next read."""
     s = settings()
     con = _cursor(s.published_db)
