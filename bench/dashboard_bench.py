@@ -35,7 +35,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,9 +45,11 @@ import psutil
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import OUT, PYTHON, ROOT, report
+from common import OUT, report
 
-APP = ROOT / "dashboard" / "app.py"
+from pipeline.serve import dashboard_command, wait_for
+from warehouse.settings import load_settings
+
 CHROMIUM = os.environ.get("MEDPAROLE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -173,25 +174,14 @@ def serve(data_dir: Path) -> Iterator[tuple[str, int]]:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     }  # fmt: skip
     log = (OUT / "dashboard_server.log").open("wb")
-    process = subprocess.Popen(
-        [
-            PYTHON, "-m", "streamlit", "run", str(APP), "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        ],
-        env=env, cwd=APP.parent, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    command, folder = dashboard_command(load_settings(), host="127.0.0.1", port=port)
+    process = subprocess.Popen(command, env=env, cwd=folder, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the dashboard did not start: see bench/out/dashboard_server.log") from None
-                time.sleep(0.5)
+        try:
+            wait_for(f"{url}/_stcore/health", 60, process)
+        except RuntimeError as exc:
+            raise RuntimeError(f"the dashboard did not start ({exc}): see bench/out/dashboard_server.log") from None
         yield url, process.pid
     finally:
         process.terminate()

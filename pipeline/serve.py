@@ -18,7 +18,8 @@ from pathlib import Path
 from warehouse.settings import Settings
 
 
-def _wait_for(url: str, timeout_s: float, process: subprocess.Popen[bytes] | None = None) -> None:
+def wait_for(url: str, timeout_s: float, process: subprocess.Popen[bytes] | None = None) -> None:
+    """Return once `url` answers 200; raise if it does not within `timeout_s` or `process` exits first."""
     deadline = time.monotonic() + timeout_s
     while True:
         try:
@@ -56,7 +57,7 @@ def _child(
         start_new_session=True, preexec_fn=_die_with_parent,
     )  # fmt: skip
     try:
-        _wait_for(health_url, timeout_s, process)
+        wait_for(health_url, timeout_s, process)
         yield
     finally:
         process.terminate()
