@@ -39,6 +39,20 @@ def _quiet_frameworks() -> None:
     os.environ.setdefault("LOGURU_LEVEL", "INFO")
 
 
+def _checked_settings() -> Any:
+    """The settings, with the pseudonym key read (and created on first use): a setting or key that cannot be
+    used is reported here, in a line that says what to change, before Prefect starts or any document is read."""
+    from warehouse.settings import load_settings
+
+    try:
+        settings = load_settings()
+        settings.key()
+    except ValueError as exc:  # PseudonymKeyError and unusable MEDPAROLE_* numbers say how to fix themselves
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    return settings
+
+
 @app.command()
 def extract(
     files: Annotated[
@@ -191,12 +205,12 @@ def ingest(
     if task_runner is TaskRunnerChoice.dask and not dask_address:
         err.print("[red]--task-runner dask needs --dask-address[/red] (the scheduler, e.g. tcp://host:8786).")
         raise typer.Exit(2)
+    settings = _checked_settings()
     from pipeline import flows
-    from warehouse.settings import load_settings
 
     # What was typed goes to the flow in a file of the data dir: a Prefect parameter is stored and shown in the UI,
     # and file and folder names are often a patient's.
-    runs_dir = load_settings().data_dir / "runs"
+    runs_dir = settings.data_dir / "runs"
     runs_dir.mkdir(parents=True, exist_ok=True)
     listing = runs_dir / f"ingest-{os.getpid()}-{time.time_ns()}.paths"
     listing.write_text("".join(f"{p.resolve()}\n" for p in paths), encoding="utf-8")
@@ -229,6 +243,7 @@ def reextract(
     Only documents whose facts came from another extractor version are redone, unless --force.
     """
     _quiet_frameworks()
+    _checked_settings()
     from pipeline import flows
 
     counts = _run_with_progress("re-extracting", lambda: flows.reextract(workers=workers or None, force=force))
@@ -239,6 +254,7 @@ def reextract(
 def publish() -> None:
     """Publish the working warehouse again as the dashboard's read-only copy (nothing is extracted)."""
     _quiet_frameworks()
+    _checked_settings()
     from pipeline import flows
 
     err.print(f"published {flows.publish()}")
@@ -269,11 +285,11 @@ def serve(
     """Long-running mode: a Prefect server (or PREFECT_API_URL's), a deployment that ingests INBOX on a
     schedule, and the dashboard. Follow each run in the Prefect UI; stop everything with Ctrl+C."""
     _quiet_frameworks()
+    settings = _checked_settings()
     from pipeline.serve import serve as run_serve
-    from warehouse.settings import load_settings
 
     try:
-        run_serve(inbox.resolve(), load_settings(), every, prefect_port, say=err.print)
+        run_serve(inbox.resolve(), settings, every, prefect_port, say=err.print)
     except KeyboardInterrupt:
         err.print("stopped")
     except RuntimeError as exc:

@@ -318,7 +318,9 @@ def ingest(
 @contextlib.contextmanager
 def _ledgered_run(settings: Settings, flow_name: str) -> Iterator[tuple[duckdb.DuckDBPyConnection, runs.RunCounts]]:
     """The writer connection and the run's counts; on success the run is recorded, cases are linked,
-    corrections applied and the warehouse published; on any failure the run is recorded as failed."""
+    corrections applied and the warehouse published; on any failure the run is recorded as failed.
+    The pseudonym key is read first: a key that cannot be used stops the run before any work, not after it."""
+    key = settings.key()
     con = db.connect_writer(settings.working_db)
     counts = runs.RunCounts()
     run_id = runs.start_run(con, flow_name, extractor_version())
@@ -328,7 +330,7 @@ def _ledgered_run(settings: Settings, flow_name: str) -> Iterator[tuple[duckdb.D
         state = _warehouse_state(con, settings)
         marker = settings.data_dir / "cases.state"
         if not marker.exists() or marker.read_text(encoding="utf-8") != state:
-            cases.refresh(con, settings.key(), settings.corrections_db)
+            cases.refresh(con, key, settings.corrections_db)
             marker.write_text(state, encoding="utf-8")
         else:
             get_run_logger().info("no document or correction changed: cases are linked as before")

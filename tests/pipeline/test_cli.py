@@ -63,3 +63,18 @@ def test_readme_documents_every_setting_and_command() -> None:
     for command in app.registered_commands:
         name = command.name or command.callback.__name__  # type: ignore[union-attr]
         assert f"medparole {name}" in readme, name
+
+
+def test_an_unusable_pseudonym_key_stops_ingest_before_any_work(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # It used to surface after every document had been extracted, as a Prefect traceback.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "letter.txt").write_text("Dear officer, the child needs dialysis.", encoding="utf-8")
+    monkeypatch.setenv("MEDPAROLE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MEDPAROLE_PSEUDONYM_KEY", "short")
+    for command in (["ingest", str(inbox)], ["reextract"], ["publish"]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 2, (command, result.output)
+        assert "pseudonym key is too short" in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "data" / "warehouse.duckdb").exists()
