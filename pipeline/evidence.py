@@ -94,7 +94,7 @@ class _Span:
 def _pdf_page(path: Path, page_number: int, span: _Span, limits: ReadLimits) -> PageEvidence:
     import pypdfium2 as pdfium
 
-    from pipeline.readers.pdf import MIN_TEXT_CHARS, check_inflation, render_for_ocr
+    from pipeline.readers.pdf import MIN_TEXT_CHARS, bounded_scale, check_inflation, render_for_ocr
 
     check_inflation(path, limits)
     pdf = pdfium.PdfDocument(str(path))
@@ -104,7 +104,7 @@ def _pdf_page(path: Path, page_number: int, span: _Span, limits: ReadLimits) -> 
         page = pdf[page_number - 1]
         try:
             width, height = page.get_size()
-            scale = DEFAULT_WIDTH_PX / max(width, 1.0)
+            scale = bounded_scale(width, height, DEFAULT_WIDTH_PX / max(width, 1.0))
             image = page.render(scale=scale).to_pil()
             textpage = page.get_textpage()
             try:

@@ -98,10 +98,14 @@ def render_for_ocr(page: object, dpi: int) -> Image:
 
     assert isinstance(page, pdfium.PdfPage)
     width, height = page.get_size()
-    scale = dpi / 72
+    image: Image = page.render(scale=bounded_scale(width, height, dpi / 72), grayscale=True).to_pil()
+    return image
+
+
+def bounded_scale(width: float, height: float, scale: float) -> float:
+    """`scale`, lowered so that a page of width x height points renders within MAX_RENDER_PIXELS and no side
+    longer than MAX_RENDER_SIDE, whatever its MediaBox says."""
     pixels = width * scale * height * scale
     if pixels > MAX_RENDER_PIXELS:
         scale *= (MAX_RENDER_PIXELS / pixels) ** 0.5
-    scale = min(scale, MAX_RENDER_SIDE / max(width, height, 1.0))  # a sliver: within the budget, not on one side
-    image: Image = page.render(scale=scale, grayscale=True).to_pil()
-    return image
+    return min(scale, MAX_RENDER_SIDE / max(width, height, 1.0))  # a sliver: within the budget, not on one side

@@ -105,3 +105,18 @@ def test_clean_text_mapped_maps_every_character_back() -> None:
             source = raw[position]
             expected = {"\r": "\n", "\x02": "-"}.get(source, source)
             assert unicodedata.normalize("NFD", ch)[0] == unicodedata.normalize("NFD", expected)[0]
+
+
+@pytest.mark.parametrize("name", ["mediabox_1e9.pdf", "mediabox_sliver.pdf"])
+def test_a_page_of_absurd_size_is_drawn_within_the_render_budget(tmp_path: Path, name: str) -> None:
+    # The page image was sized from the width alone: a page 10 points wide and a billion high asked for an image
+    # 10^11 pixels high and died of MemoryError.
+    from pipeline.readers.pdf import MAX_RENDER_PIXELS, MAX_RENDER_SIDE
+    from sample_docs.hostile_pdf import with_media_box
+
+    box = b"[0 0 1000000000 1000000000]" if name == "mediabox_1e9.pdf" else b"[0 0 10 1000000000]"
+    path = tmp_path / name
+    path.write_bytes(with_media_box(box)())
+    evidence = page_evidence(path, 1, 0, 5)
+    assert evidence.image.width * evidence.image.height <= MAX_RENDER_PIXELS
+    assert max(evidence.image.size) <= MAX_RENDER_SIDE
