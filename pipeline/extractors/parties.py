@@ -104,9 +104,10 @@ def _placeholders() -> dict[str, str]:
     rows = load_csv("countries_lexicon")
     relatives = [row["term"] for row in load_csv("parties_relatives")]
     # A name never starts with a label, title or relative: lets a cue skip "RE: Letter of Medical ..." words.
-    stops = [re.escape(w) for w in sorted({*_name_stopwords(), *_relatives()}, key=len, reverse=True)]
-    # The cheap look-around first: the costly stop-word test runs only where a capitalized word starts.
-    not_stop = rf"(?<![\w'’])(?=[{_UP}])(?!(?i:{'|'.join(stops)})(?![\w'’]))"
+    # The cheap look-around first: the stop-word test runs only where a capitalized word starts, and as a trie
+    # (pipeline.extractors.alternation) it tries only the words whose first letters are there.
+    stops = trie([re.escape(ch) for ch in word] for word in {*_name_stopwords(), *_relatives()})
+    not_stop = rf"(?<![\w'’])(?=[{_UP}])(?!(?i:{stops})(?![\w'’]))"
     return {
         "{NAME_ANY}": rf"(?P<name>{not_stop}(?:{NAME_LF}|{NAME}))",
         "{NAME_LF}": rf"(?P<name>{not_stop}{NAME_LF})",
