@@ -127,7 +127,7 @@ def page_reads(pseudonym: str) -> dict[str, Callable[[Any], object]]:
         "Cases": lambda flt: data.identified_cases(flt),
         "Case": lambda flt: (data.pseudonyms(version(), flt), data.case_evidence(pseudonym, identified=True)),
         "Deadlines": lambda flt: (data.deadlines(version(), flt), data.patient_names(flt)),
-        "Review": lambda flt: (data.review_queue(flt), data.failed_documents(), data.document_choices(version())),
+        "Review": lambda flt: (data.review_queue(flt), data.failed_documents(), data.document_choices("")),
     }
 
 

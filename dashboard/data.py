@@ -135,9 +135,10 @@ def documents(version: Any) -> pd.DataFrame:
     return read(queries.list_documents)
 
 
-def document_choices(version: Any) -> list[tuple[str, str]]:
-    """Every document's sha256 and file name, for a form to pick one (names: not cached)."""
-    return read(queries.document_choices)
+def document_choices(search: str = "", limit: int = 50) -> list[tuple[str, str]]:
+    """Sha256 and file name of the most recent documents matching `search` (file name or case pseudonym), for a
+    form to pick one (names: not cached)."""
+    return read(lambda con: queries.document_choices(con, search, limit))
 
 
 def facts(version: Any, flt: queries.FactFilter) -> pd.DataFrame:

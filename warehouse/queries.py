@@ -73,10 +73,21 @@ def list_documents(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def document_choices(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """(sha256, file name) of every document, in list_documents' order: what a form offers to pick from (plain
-    tuples: a form needs no DataFrame of 70,000 rows)."""
-    rows = con.execute("SELECT sha256, file_name FROM document_list ORDER BY extracted_at DESC, file_name").fetchall()
+def document_choices(con: duckdb.DuckDBPyConnection, search: str = "", limit: int = 50) -> list[tuple[str, str]]:
+    """(sha256, file name) of at most `limit` documents, most recently read first: those whose file name holds
+    `search` (any case), or whose case's pseudonym starts with it; every document when `search` is blank. A form
+    offers these to pick from: a list of every document (70,000 at scale) costs seconds on each rerun."""
+    needle = search.strip().lower()
+    rows = con.execute(
+        """
+        SELECT l.sha256, l.file_name FROM document_list l
+        LEFT JOIN case_documents cd USING (sha256) LEFT JOIN cases c USING (case_id)
+        WHERE ? = '' OR contains(lower(l.file_name), ?) OR starts_with(lower(c.pseudonym), ?)
+        ORDER BY l.extracted_at DESC, l.file_name
+        LIMIT ?
+        """,
+        [needle, needle, needle, limit],
+    ).fetchall()
     return [(str(sha), str(name)) for sha, name in rows]
 
 

@@ -93,9 +93,18 @@ with links:
         column_config={"pseudonym": "Case", "file_name": "Document", "detail": "Why"},
     )
 with added:
-    docs = data.document_choices(data.published_version())
+    search = st.text_input(
+        "Find the document",
+        key="add_search",
+        placeholder="Part of its file name, or its case (case-7f3a…)",
+        help="The list below shows the 50 most recently read documents that match.",
+    )
+    docs = data.document_choices(search, limit=50)
+    if not docs:
+        st.caption("No document's file name or case matches that.")
     with st.form("add_fact", clear_on_submit=True):
-        sha = st.selectbox("Document", [sha for sha, _ in docs], format_func=dict(docs).get)
+        names = dict(docs)
+        sha = st.selectbox("Document", list(names), format_func=names.get, key="add_document")
         field = st.selectbox("Field", data.fields(data.published_version()), key="add_field")
         value = st.text_input(
             "Value", key="add_value", help="Normalized as the contract says: dates YYYY-MM-DD, outcome granted..."

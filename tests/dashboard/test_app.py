@@ -208,6 +208,21 @@ def test_review_page_records_a_correction_that_shows_at_once(
     docs = at.dataframe  # low-confidence, conflicts, unread, links, recent corrections
     assert docs[-1].value.empty
     at.text_input(key="review_author").input("Ana").run()
+    offered = at.selectbox(key="add_document").options
+    assert 0 < len(offered) <= 50
+    # The document list narrows to what is typed: a file name's part, or a case's pseudonym.
+    wanted = offered[-1]
+    at.text_input(key="add_search").input(wanted[2:-2].upper()).run()
+    assert wanted in at.selectbox(key="add_document").options
+    assert all(wanted[2:-2].lower() in name.lower() for name in at.selectbox(key="add_document").options)
+    pseudonym = _cases(data)[0][0]
+    at.text_input(key="add_search").input(pseudonym).run()
+    by_case = at.selectbox(key="add_document").options
+    assert by_case and len(by_case) < len(offered)
+    at.text_input(key="add_search").input("no document is called this").run()
+    assert not at.selectbox(key="add_document").options
+    assert "No document" in _texts(at)
+    at.text_input(key="add_search").input(pseudonym).run()
     at.selectbox(key="add_field").set_value("legal_org")
     at.text_input(key="add_value").input("Public Counsel")
     at.text_input(key="add_reason").input("named in the cover letter")
