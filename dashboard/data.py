@@ -130,9 +130,10 @@ def deadlines(version: Any, flt: CaseFilter) -> pd.DataFrame:
 # --- per request: identified data, document text, exports ------------------------------------------------------
 
 
-def documents(version: Any) -> pd.DataFrame:
-    """Every document with its file name (names can identify a person: not cached)."""
-    return read(queries.list_documents)
+def documents(search: str = "", limit: int | None = None) -> tuple[pd.DataFrame, int]:
+    """Documents whose file name holds `search` (at most `limit`, newest first) and how many there are in all
+    (names can identify a person: not cached)."""
+    return read(lambda con: (queries.list_documents(con, search, limit), queries.count_documents(con, search)))
 
 
 def document_choices(search: str = "", limit: int = 50) -> list[tuple[str, str]]:
@@ -141,9 +142,13 @@ def document_choices(search: str = "", limit: int = 50) -> list[tuple[str, str]]
     return read(lambda con: queries.document_choices(con, search, limit))
 
 
-def facts(version: Any, flt: queries.FactFilter) -> pd.DataFrame:
+def facts(flt: queries.FactFilter, limit: int = 100_000) -> pd.DataFrame:
     """Facts with their source text (which holds names: not cached)."""
-    return read(lambda con: queries.list_facts(con, flt))
+    return read(lambda con: queries.list_facts(con, flt, limit))
+
+
+def fact_count(flt: queries.FactFilter) -> int:
+    return read(lambda con: queries.count_facts(con, flt))
 
 
 def patient_names(flt: CaseFilter) -> pd.DataFrame:

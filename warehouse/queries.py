@@ -24,6 +24,7 @@ class FactFilter:
     doc_types: tuple[str, ...] = ()
     min_confidence: float = 0.0
     text: str = ""
+    file_name: str = ""
 
     def where_clause(self) -> tuple[str, list[Any]]:
         """SQL (with ? placeholders) and its parameters."""
@@ -42,6 +43,9 @@ class FactFilter:
             clauses.append("(value ILIKE ? OR text ILIKE ?)")
             like = f"%{escape_like(self.text.strip())}%"
             params.extend([like, like])
+        if self.file_name.strip():
+            clauses.append("file_name ILIKE ?")
+            params.append(f"%{escape_like(self.file_name.strip())}%")
         return (" AND ".join(clauses) or "TRUE"), params
 
     def human_clause(self, count: int) -> str:
@@ -55,6 +59,8 @@ class FactFilter:
             parts.append(f"confidence is at least {self.min_confidence:.2f}")
         if self.text.strip():
             parts.append(f'value or text contains "{self.text.strip()}"')
+        if self.file_name.strip():
+            parts.append(f'document name contains "{self.file_name.strip()}"')
         return count_phrase(count, "fact") + (" where " + " and ".join(parts) if parts else "")
 
     def file_stem(self, count: int) -> str:
@@ -62,15 +68,26 @@ class FactFilter:
         return file_stem_of(self.human_clause(count))
 
 
-def list_documents(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every document with its type, language, status and fact count, newest first."""
+def list_documents(con: duckdb.DuckDBPyConnection, search: str = "", limit: int | None = None) -> pd.DataFrame:
+    """Documents (those whose file name holds `search`, any case) with type, language, status and fact count,
+    newest first; at most `limit` of them."""
+    like = f"%{escape_like(search.strip())}%"
     return con.execute(
         """
         SELECT file_name, doc_type, language, status, error_code, error_message, pages, ocr_pages, facts,
                sha256
-        FROM document_list ORDER BY extracted_at DESC, file_name
-        """
+        FROM document_list WHERE file_name ILIKE ? ORDER BY extracted_at DESC, file_name
+        LIMIT ?
+        """,
+        [like, limit],
     ).df()
+
+
+def count_documents(con: duckdb.DuckDBPyConnection, search: str = "") -> int:
+    """How many documents list_documents(search) would give without a limit."""
+    like = f"%{escape_like(search.strip())}%"
+    row = db.first_row(con.execute("SELECT count(*) FROM document_list WHERE file_name ILIKE ?", [like]))
+    return int(row[0]) if row else 0
 
 
 def document_choices(con: duckdb.DuckDBPyConnection, search: str = "", limit: int = 50) -> list[tuple[str, str]]:
@@ -103,6 +120,13 @@ def list_facts(con: duckdb.DuckDBPyConnection, flt: FactFilter, limit: int = 100
         LIMIT ?
     """  # noqa: S608
     return con.execute(sql, [*params, limit]).df()
+
+
+def count_facts(con: duckdb.DuckDBPyConnection, flt: FactFilter) -> int:
+    """How many facts match the filter (list_facts shows at most its limit)."""
+    where, params = flt.where_clause()
+    row = db.first_row(con.execute(f"SELECT count(*) FROM fact_list WHERE {where}", params))  # noqa: S608
+    return int(row[0]) if row else 0
 
 
 def fact_fields(con: duckdb.DuckDBPyConnection) -> list[str]:

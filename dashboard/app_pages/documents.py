@@ -28,16 +28,26 @@ if mode is not Mode.identified:
     st.info("Facts and file names come from the documents' text and can hold names: switch to Identified mode.")
     st.stop()
 
-chosen = st.multiselect(
+# A page shows at most this many rows of each table (a browser grid of a million facts is megabytes on every
+# rerun); the counts and the CSV download cover everything that matches.
+SHOWN = 2_000
+
+fields_column, words_column, name_column = st.columns(3)
+chosen = fields_column.multiselect(
     "Fields",
     options=data.fields(version),
     format_func=lambda f: f.replace("_", " "),
     placeholder="All fields",
     key="fields",
 )
-flt = FactFilter(fields=tuple(chosen))
-table = data.facts(version, flt)
-caption = flt.human_clause(len(table))
+words = words_column.text_input("Value or source text contains", key="fact_words")
+name = name_column.text_input("Document name contains", key="document_name")
+flt = FactFilter(fields=tuple(chosen), text=words, file_name=name)
+total = data.fact_count(flt)
+table = data.facts(flt, limit=SHOWN)
+caption = flt.human_clause(total)
+if total > len(table):
+    caption += f"; the first {len(table):,} are shown (narrow the filters above, or download them all)"
 st.caption(caption)
 st.dataframe(
     table.drop(columns=["sha256", "start_offset", "end_offset"]),
@@ -54,16 +64,21 @@ st.dataframe(
     },
 )
 st.download_button(
-    "Download CSV",
-    data=lambda: table.to_csv(index=False).encode("utf-8"),  # made when clicked, not on every run
-    file_name=f"{flt.file_stem(len(table))}.csv",
+    "Download CSV" + (f" (all {total:,})" if total > len(table) else ""),
+    # Made when clicked, not on every run; every matching fact, up to list_facts' limit.
+    data=lambda: data.facts(flt).to_csv(index=False).encode("utf-8"),
+    file_name=f"{flt.file_stem(total)}.csv",
     mime="text/csv",
     icon=":material/download:",
 )
 
 st.subheader("Documents")
+documents, document_total = data.documents(name, limit=SHOWN)
+named = f' whose name contains "{name.strip()}"' if name.strip() else ""
+shown = f"; the {len(documents):,} most recent are shown" if document_total > len(documents) else ""
+st.caption(f"{document_total:,} document{'' if document_total == 1 else 's'}{named}{shown}")
 st.dataframe(
-    data.documents(version).drop(columns=["sha256"]),
+    documents.drop(columns=["sha256"]),
     hide_index=True,
     column_config={
         "file_name": "Document",

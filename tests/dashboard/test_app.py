@@ -49,6 +49,16 @@ def test_documents_page_shows_documents_facts_and_a_filter(
     facts = at.dataframe[0].value
     assert set(facts["field"]) == {"identifier"}
     assert len(at.get("download_button")) == 1
+    # A part of one document's name narrows both tables to the documents it names.
+    name = str(at.dataframe[1].value["file_name"].iloc[0])
+    part = name[1:-1].upper()
+    at.text_input(key="document_name").input(part).run()
+    assert not at.exception
+    names = set(at.dataframe[1].value["file_name"])
+    assert name in names and all(part.lower() in n.lower() for n in names)
+    assert set(at.dataframe[0].value["file_name"]) <= names
+    assert f'document name contains "{part}"' in at.caption[0].value
+    assert at.caption[1].value.startswith(f"{len(names)} document{'s' if len(names) > 1 else ''} whose name contains")
 
 
 def test_dashboard_explains_what_to_do_without_a_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -92,3 +92,28 @@ def test_a_damaged_published_copy_says_so_at_once_instead_of_busy(tmp_path: Path
     with pytest.raises(db.WarehouseDamaged, match="medparole publish"), db.open_published(damaged):
         pass
     assert time.monotonic() - started < 1.0  # no retries: waiting does not mend a damaged file
+
+
+def test_document_and_fact_lists_are_searched_counted_and_capped(published_warehouse: Path) -> None:
+    with db.open_published(published_warehouse / "published.duckdb") as con:
+        every = queries.list_documents(con)
+        assert queries.count_documents(con) == len(every) == 6
+        assert len(queries.list_documents(con, limit=2)) == 2
+        name = str(every["file_name"].iloc[0])
+        part = name[1:-1].upper()
+        found = queries.list_documents(con, part)
+        assert name in set(found["file_name"]) and queries.count_documents(con, part) == len(found)
+        assert all(part.lower() in n.lower() for n in found["file_name"])
+        assert queries.count_documents(con, "100%_no_such") == 0  # LIKE wildcards are taken literally
+
+        everything = queries.FactFilter()
+        total = queries.count_facts(con, everything)
+        assert total == len(queries.list_facts(con, everything)) > 3
+        assert len(queries.list_facts(con, everything, limit=3)) == 3
+        by_name = queries.FactFilter(file_name=part)
+        assert queries.count_facts(con, by_name) == len(queries.list_facts(con, by_name)) > 0
+        assert set(queries.list_facts(con, by_name)["file_name"]) <= set(found["file_name"])
+        assert by_name.human_clause(2).endswith(f'document name contains "{part}"')
+        choices = queries.document_choices(con, part)
+        assert {n for _, n in choices} == set(found["file_name"])
+        assert len(queries.document_choices(con, limit=4)) == 4
