@@ -6,8 +6,14 @@ the page's number/percent toggle only picks the column, and shared mode can supp
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
+
+# Charts sit in Streamlit's layout and theme: Altair's default theme (a 300 x 300 view) is not wanted, as
+# st.altair_chart also switches it off. Set once for the process, so no drawing toggles a global theme.
+alt.theme.enable("none")
 
 OUTCOMES = ["granted", "extended", "denied", "rfe", "pending", "terminated", "revoked", "rescinded", "(unknown)"]
 OUTCOME_COLOURS = [
@@ -101,6 +107,20 @@ def terminations_data(cases: pd.DataFrame) -> pd.DataFrame:
     counts = when.dt.to_period("M").astype(str).value_counts().sort_index().reset_index()
     counts.columns = ["month", "cases"]
     return _with_percent(counts, None)
+
+
+def vega_lite(chart: alt.TopLevelMixin) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """A single-data chart as (its data, its Vega-Lite spec without the data) for st.vega_lite_chart.
+
+    The spec is built without Altair's schema validation: validating (jsonschema) was most of the cost of
+    drawing a chart, and st.altair_chart does its conversion under one lock for every session of the server, so
+    ten sessions drawing charts waited for each other. tests/dashboard/test_logic.py validates every chart."""
+    bare = chart.copy(deep=False)
+    bare.data = alt.Undefined
+    spec = bare.to_dict(validate=False)
+    for key in ("data", "datasets"):  # Altair's placeholder for a chart without data
+        spec.pop(key, None)
+    return chart.data, spec
 
 
 def _measure(percent: bool) -> tuple[str, str]:

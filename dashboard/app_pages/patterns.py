@@ -37,7 +37,7 @@ def show(chart_data, draw, about: str) -> None:  # type: ignore[no-untyped-def]
             "No cases to draw" + (" (or every count is 10 or fewer, which the shared view hides)." if shared else ".")
         )
     else:
-        st.altair_chart(draw(shown), width="stretch")
+        st.vega_lite_chart(*charts.vega_lite(draw(shown)), width="stretch")
     with st.expander("About the data"):
         st.markdown(about + (kpis.SHARED_NOTE if shared else ""))
 
@@ -72,7 +72,7 @@ with left:
         if costs.empty:
             st.caption("No case states both a monthly home-care and an inpatient cost.")
         else:
-            st.altair_chart(charts.cost_scatter(costs), width="stretch")
+            st.vega_lite_chart(*charts.vega_lite(charts.cost_scatter(costs)), width="stretch")
         with st.expander("About the data"):
             st.markdown(kpis.ABOUT["cost"])
 with right:
