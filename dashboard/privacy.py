@@ -40,12 +40,21 @@ def allowlist(secrets: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(str(e).strip().lower() for e in section.get("identified_allowlist", []) if str(e).strip())
 
 
-def may_see_identified(configured: bool, logged_in: bool, email: str | None, allowed: Iterable[str]) -> bool:
+def trusts_unverified_email(secrets: Mapping[str, Any]) -> bool:
+    """[medparole] trust_unverified_email = true: for a provider that never sends `email_verified` and lets no
+    user choose an address it has not verified (say so in secrets.toml only after checking that)."""
+    return (secrets.get("medparole") or {}).get("trust_unverified_email") is True
+
+
+def may_see_identified(
+    configured: bool, logged_in: bool, email: str | None, allowed: Iterable[str], email_verified: bool = False
+) -> bool:
     """Without sign-in configured the app is a local single-user tool: identified is allowed. With sign-in,
-    only a signed-in user on the allowlist."""
+    only a signed-in user on the allowlist whose provider vouches for the e-mail (`email_verified`): at
+    providers where users may type an address of their own, anyone could claim a coordinator's."""
     if not configured:
         return True
-    return logged_in and bool(email) and str(email).strip().lower() in set(allowed)
+    return logged_in and email_verified and bool(email) and str(email).strip().lower() in set(allowed)
 
 
 def available_modes(identified_allowed: bool) -> list[Mode]:

@@ -134,7 +134,10 @@ def render_mode() -> Mode:
     configured = privacy.auth_configured(secrets)
     user = st.user
     logged_in = bool(configured and user.get("is_logged_in"))
-    allowed = privacy.may_see_identified(configured, logged_in, user.get("email"), privacy.allowlist(secrets))
+    verified = user.get("email_verified") is True or privacy.trusts_unverified_email(secrets)
+    allowed = privacy.may_see_identified(
+        configured, logged_in, user.get("email"), privacy.allowlist(secrets), email_verified=verified
+    )
     modes = privacy.available_modes(allowed)
     if st.session_state.get("privacy_mode") not in modes:
         st.session_state["privacy_mode"] = modes[0]

@@ -138,9 +138,14 @@ def test_identified_data_only_for_the_allowlist_once_sign_in_is_configured() -> 
     configured = privacy.auth_configured(secrets)
     allowed = privacy.allowlist(secrets)
     assert configured and allowed == {"ana@example.org"}
-    assert privacy.may_see_identified(configured, True, "ana@example.org", allowed)
-    assert not privacy.may_see_identified(configured, True, "bob@example.org", allowed)
+    assert privacy.may_see_identified(configured, True, "ana@example.org", allowed, email_verified=True)
+    assert not privacy.may_see_identified(configured, True, "bob@example.org", allowed, email_verified=True)
     assert not privacy.may_see_identified(configured, False, None, allowed)
+    # An address the provider does not vouch for could be anyone's.
+    assert not privacy.may_see_identified(configured, True, "ana@example.org", allowed, email_verified=False)
+    assert not privacy.trusts_unverified_email(secrets)
+    assert privacy.trusts_unverified_email({"medparole": {"trust_unverified_email": True}})
+    assert not privacy.trusts_unverified_email({"medparole": {"trust_unverified_email": "yes"}})
     assert privacy.may_see_identified(False, False, None, frozenset())  # local, single user
     assert Mode.identified not in privacy.available_modes(False)
 
