@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -51,6 +52,30 @@ def _checked_settings() -> Any:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     return settings
+
+
+@contextlib.contextmanager
+def _writer_held(settings: Any) -> Iterator[None]:
+    """The working warehouse opened here, before Prefect starts, and held until the run ends: a run that finds
+    another medparole process writing it stops at once, saying so in one line (the Pipeline page shows the last
+    lines of a run it started), not after Prefect's start with tracebacks. The flow's connection in this process
+    shares this DuckDB instance (DuckDB keeps one per file and process), so this one does not refuse it."""
+    import duckdb
+
+    from warehouse.db import WarehouseBusy
+
+    settings.working_db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(settings.working_db))
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        err.print(f"[red]{WarehouseBusy(settings.working_db)}[/red]")
+        raise typer.Exit(1) from None
+    try:
+        yield
+    finally:
+        con.close()
 
 
 @app.command()
@@ -215,16 +240,17 @@ def ingest(
     listing = runs_dir / f"ingest-{os.getpid()}-{time.time_ns()}.paths"
     listing.write_text("".join(f"{p.resolve()}\n" for p in paths), encoding="utf-8")
     try:
-        counts = _run_with_progress(
-            "extracting",
-            lambda: flows.ingest(
-                [],
-                workers=workers or None,
-                retry_failed=retry_failed,
-                dask_address=dask_address or None,
-                path_list=str(listing),
-            ),
-        )
+        with _writer_held(settings):
+            counts = _run_with_progress(
+                "extracting",
+                lambda: flows.ingest(
+                    [],
+                    workers=workers or None,
+                    retry_failed=retry_failed,
+                    dask_address=dask_address or None,
+                    path_list=str(listing),
+                ),
+            )
     finally:
         listing.unlink(missing_ok=True)
     err.print(
@@ -243,10 +269,11 @@ def reextract(
     Only documents whose facts came from another extractor version are redone, unless --force.
     """
     _quiet_frameworks()
-    _checked_settings()
+    settings = _checked_settings()
     from pipeline import flows
 
-    counts = _run_with_progress("re-extracting", lambda: flows.reextract(workers=workers or None, force=force))
+    with _writer_held(settings):
+        counts = _run_with_progress("re-extracting", lambda: flows.reextract(workers=workers or None, force=force))
     err.print(f"{counts['reextracted']} documents re-extracted, {counts['failed']} failed.")
 
 
@@ -254,10 +281,12 @@ def reextract(
 def publish() -> None:
     """Publish the working warehouse again as the dashboard's read-only copy (nothing is extracted)."""
     _quiet_frameworks()
-    _checked_settings()
+    settings = _checked_settings()
     from pipeline import flows
 
-    err.print(f"published {flows.publish()}")
+    with _writer_held(settings):
+        published = flows.publish()
+    err.print(f"published {published}")
 
 
 @app.command()
