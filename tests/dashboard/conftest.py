@@ -4,10 +4,13 @@ a denial among them) extracted in this process, linked into cases, their files i
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # browser_support
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "sample_docs" / "corpus"

@@ -17,13 +17,13 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, wait_for_dashboard
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = [pytest.mark.browser, pytest.mark.flow]
@@ -31,11 +31,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.flow]
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "sample_docs" / "corpus"
 APP = ROOT / "dashboard" / "app.py"
-CHROMIUM = os.environ.get("MEDPAROLE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]  # fmt: skip
 TEST_KEY = "00112233445566778899aabbccddeeff"  # 32 hex digits: a test key, not a secret (the corpus is synthetic)
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
@@ -153,16 +148,7 @@ def dashboard(tmp_path: Path) -> Iterator[Dashboard]:
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"the dashboard did not start: {log.read_text(errors='replace')}") from None
-                time.sleep(0.3)
+        wait_for_dashboard(url, process, log)
         yield Dashboard(url, data, env, log, documents, pseudonym)
     finally:
         process.terminate()

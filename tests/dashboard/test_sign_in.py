@@ -11,7 +11,6 @@ import secrets
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,20 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, wait_for_dashboard
 
 pytestmark = pytest.mark.browser
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-CHROMIUM = os.environ.get("MEDPAROLE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ALLOWED_EMAIL = "coordinator@example.org"
 # Identity providers keep the case people typed: the allowlist must match regardless of it.
 ALLOWED_CLAIMS = {"email": "Coordinator@Example.org", "email_verified": True, "name": "Casey Coordinator"}
@@ -116,16 +106,7 @@ identified_allowlist = ["{ALLOWED_EMAIL}"]
             stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"the dashboard did not start:\n{log.read_text(errors='replace')}") from None
-                time.sleep(0.3)
+        wait_for_dashboard(url, process, log)
         yield SignedInDashboard(url, log)
     finally:
         process.terminate()
