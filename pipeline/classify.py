@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.models import DocType
+from pipeline.prefilter import finditer
 
 _WORD = re.compile(r"[a-záéíóúñü]+", re.IGNORECASE)
 
@@ -209,7 +210,7 @@ def _cue_counts(sample: str) -> list[int]:
     starts, cues = _cue_list()
     counts = [0] * len(cues)
     ends = [0] * len(cues)
-    for found in starts.finditer(sample):
+    for found in finditer(starts, sample):
         position = found.start()
         for index, (_, pattern, _) in enumerate(cues):
             if position < ends[index]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -134,3 +135,118 @@ def may_match(regex: re.Pattern[str], text: str) -> bool:
 # Which literals the current text holds: many rules share words ("patient", "parole"), each looked for once.
 _present: dict[str, bool] = {}
 _present_in: list[str | None] = [None]
+
+
+# --- scanning: where a regex may start --------------------------------------------------------------------------
+#
+# re tries a pattern at every position of the text unless the pattern starts with a literal or a set of literal
+# first characters. Most cue patterns start with a case-insensitive alternation ("(?i:on behalf of|in support of|
+# (?:have )?followed|...)") or a \b, which gives it neither: each rule walks the whole text, trying every
+# alternative at every character. `finditer` below first finds, with a plain case-sensitive alternation of the
+# pattern's possible beginnings (its first few characters, lower-cased, read from its parse tree) over the
+# lower-cased text, the few places where a match can start, and tries the pattern only there. Its matches are the
+# pattern's own finditer's, one for one: every match starts with one of those beginnings, so no start is missed,
+# and each is confirmed by the pattern itself at that place.
+
+_BEGINNING_CHARS = 4  # characters of beginning read per alternative
+_MAX_BEGINNINGS = 400  # beyond this many beginnings, shorter ones are used
+_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+def _lower_char(code: int) -> str | None:
+    """The lower-cased character a literal stands for in the lower-cased text, or None when lower-casing does not
+    keep it to one character re's IGNORECASE agrees with."""
+    ch = chr(code)
+    if ch in " \t\n" or ch in _SAFE:
+        return ch.lower()
+    return None
+
+
+def _beginnings(items: list[Any], k: int) -> set[str]:
+    """Strings of at most `k` lower-case characters one of which begins every match of `items` (lower-cased);
+    {""} when nothing useful is known. Zero-width assertions are passed over (a beginning that ignores them
+    still begins every match)."""
+    if k == 0 or not items:
+        return {""}
+    (op, av), rest = items[0], items[1:]
+    if op in _ZERO_WIDTH:
+        return _beginnings(rest, k)
+    if op is sre.LITERAL:
+        ch = _lower_char(av)
+        return {""} if ch is None else {ch + tail for tail in _beginnings(rest, k - 1)}
+    if op is sre.IN:
+        chars = {_lower_char(v) if o is sre.LITERAL else None for o, v in av}
+        if None in chars or len(chars) > 8:
+            return {""}
+        tails = _beginnings(rest, k - 1)
+        return {str(ch) + tail for ch in chars for tail in tails}
+    if op is sre.SUBPATTERN:
+        return _beginnings([*av[3], *rest], k)
+    if op is sre.ATOMIC_GROUP:
+        return _beginnings([*av, *rest], k)
+    if op is sre.BRANCH:
+        found: set[str] = set()
+        for branch in av[1]:
+            found |= _beginnings([*branch, *rest], k)
+            if len(found) > _MAX_BEGINNINGS:
+                return {""}
+        return found
+    if op in _REPEATS:
+        low, _high, body = av
+        found = _beginnings(list(body), k) if low >= 1 else _beginnings(list(body), k) | _beginnings(rest, k)
+        return found
+    return {""}
+
+
+def _starts(regex: re.Pattern[str]) -> re.Pattern[str] | None:
+    """`_beginnings_regex(regex)`, kept by id (hashing a compiled pattern hashes its whole code)."""
+    entry = _STARTS.get(id(regex))
+    if entry is None or entry[0] is not regex:
+        if len(_STARTS) > 4096:
+            _STARTS.clear()
+        entry = _STARTS[id(regex)] = (regex, _beginnings_regex(regex))
+    return entry[1]
+
+
+_STARTS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
+
+
+def _beginnings_regex(regex: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A case-sensitive regex of the lower-cased beginnings every match of `regex` has, or None when some match
+    could begin with nothing known (then the pattern is scanned as it is)."""
+    try:
+        tree = sre_parse.parse(regex.pattern, regex.flags)
+    except re.error:  # pragma: no cover - the pattern compiled, so it parses
+        return None
+    for k in range(_BEGINNING_CHARS, 1, -1):
+        found = _beginnings(list(tree), k)
+        if len(found) <= _MAX_BEGINNINGS:
+            break
+    if "" in found or min(len(s) for s in found) < 2 or len(found) > _MAX_BEGINNINGS:
+        return None
+    from pipeline.extractors.alternation import trie
+
+    return re.compile(trie([re.escape(ch) for ch in s] for s in found))
+
+
+def finditer(regex: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+    """`regex.finditer(text, pos, endpos)`, the same matches, found by trying the pattern only where one of its
+    beginnings is (see above)."""
+    end = len(text) if endpos is None else min(endpos, len(text))
+    starts = _starts(regex)
+    low = lowered(text) if starts is not None else ""
+    if starts is None or len(low) != len(text):
+        yield from regex.finditer(text, pos, end)
+        return
+    at = pos
+    while at <= end:
+        hit = starts.search(low, at, end)
+        if hit is None:
+            return
+        match = regex.match(text, hit.start(), end)
+        if match is None:
+            at = hit.start() + 1
+            continue
+        yield match
+        at = max(match.end(), match.start() + 1)

@@ -38,6 +38,7 @@ from pipeline.extractors.base import TextContext, make_fact
 from pipeline.extractors.clauses import clause_bounds, line_cells, nearest_cell
 from pipeline.extractors.dates import ocr_digits
 from pipeline.models import Fact
+from pipeline.prefilter import finditer
 from pipeline.rules import load_csv
 
 MONTHLY_FACTOR = {"monthly": 1.0, "daily": 30.0, "weekly": 52 / 12, "annual": 1 / 12}
@@ -203,7 +204,7 @@ def find_amounts(text: str, language: str) -> list[Amount]:
     """Every money amount with a currency marker; bare numbers are never costs."""
     prefix, suffix = _currencies()
     amounts: list[Amount] = []
-    for match in _amount_pattern().finditer(ocr_digits(text)):
+    for match in finditer(_amount_pattern(), ocr_digits(text)):
         num = match.group("num") or match.group("num2")
         marker_pre, marker_suf = match.group("pre"), match.group("suf") or match.group("suf2")
         value = parse_number(num) * _multiplier(match.group("mult") or match.group("mult2"))

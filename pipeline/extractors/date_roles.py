@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.extractors.base import TextContext
 from pipeline.extractors.clauses import clause_bounds
-from pipeline.prefilter import may_match
+from pipeline.prefilter import finditer, may_match
 from pipeline.rules import load_jsonl
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ def _header_labels(ctx: TextContext, header: str, sentence: str) -> list[tuple[i
     for rule in _document_roles(ctx.text, ctx.doc_type.value)[0]:
         if rule.label is None or not _rule_fits(rule, None, None, sentence):
             continue
-        for match in rule.label.finditer(header):
+        for match in finditer(rule.label, header):
             if all(match.end() <= s or match.start() >= e for s, e, _ in labels):
                 labels.append((match.start(), match.end(), rule))
     return [(start, rule) for start, _, rule in sorted(labels, key=lambda item: item[0])]

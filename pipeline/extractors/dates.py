@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from pipeline.extractors.base import TextContext, make_fact
 from pipeline.extractors.date_roles import role_of
 from pipeline.models import DocType, Fact
+from pipeline.prefilter import finditer
 from pipeline.rules import load_csv, load_jsonl
 
 TWO_DIGIT_PIVOT = 40
@@ -124,7 +125,7 @@ def find_dates(text: str, language: str) -> list[DateMatch]:
     normalized = ocr_digits(text)
     found: list[tuple[int, DateMatch]] = []
     for rank, (pattern, kind, confidence) in enumerate(_formats()):
-        for match in pattern.finditer(normalized):
+        for match in finditer(pattern, normalized):
             value, factor = _read(match, kind, language)
             if value:
                 found.append((rank, DateMatch(match.start(), match.end(), value, confidence * factor)))

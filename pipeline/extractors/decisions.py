@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pipeline.extractors.base import TextContext, make_fact
 from pipeline.extractors.clauses import clause_bounds
 from pipeline.models import DocType, Fact
-from pipeline.prefilter import may_match
+from pipeline.prefilter import finditer, may_match
 from pipeline.rules import load_csv, load_jsonl
 
 OUTCOME_PRIORITY = ("terminated", "extended", "denied", "rfe", "granted", "pending")
@@ -111,7 +111,7 @@ def find_outcomes(text: str) -> list[Candidate]:
     for value, pattern, confidence in _outcome_rules():
         if not may_match(pattern, text):
             continue
-        for match in pattern.finditer(text):
+        for match in finditer(pattern, text):
             sentence = clause_bounds(text, match.start())
             if _guarded(text, match.start(), match.end(), sentence[0]):
                 continue
@@ -153,7 +153,7 @@ def find_durations(text: str) -> list[tuple[int, int, int, float]]:
     for pattern, context, confidence in _durations():
         if not may_match(pattern, text):
             continue
-        for match in pattern.finditer(text):
+        for match in finditer(pattern, text):
             s_start, s_end = clause_bounds(text, match.start())
             if context is not None and not context.search(text, s_start, max(s_end, match.end())):
                 continue

@@ -19,6 +19,7 @@ from pipeline.extractors.alternation import trie
 from pipeline.extractors.base import TextContext, make_fact
 from pipeline.extractors.parties import before_window, find_hits, find_matches, fold, load_rules, loose, loose_atoms
 from pipeline.models import Fact
+from pipeline.prefilter import finditer
 from pipeline.rules import load_csv, load_jsonl
 
 _CAPS_BEFORE = re.compile(r"[A-Z]{2,}[ \t]+$")
@@ -69,7 +70,7 @@ def lexicon_matches(name: str, text: str) -> list[tuple[dict[str, str], int, int
     """(row, start, end) for every alias of lexicon `name` printed in `text`."""
     lex = lexicon(name)
     found = []
-    for match in lex.regex.finditer(text):
+    for match in finditer(lex.regex, text):
         printed = match.group()
         row = lex.rows.get(_key(printed)) or _row_by_alias(name, printed)
         if row is None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.extractors.alternation import trie
-from pipeline.prefilter import may_match
+from pipeline.prefilter import finditer, may_match
 from pipeline.rules import load_csv, load_jsonl
 
 _UP = "A-ZÁÉÍÓÚÑÜÀÈÌÒÙÇ"
@@ -181,14 +181,14 @@ def _candidates(rule: Rule, text: str) -> Iterator[re.Match[str]]:
     if not may_match(rule.regex, text):
         return
     if rule.anchor is None:
-        yield from rule.regex.finditer(text)
+        yield from finditer(rule.regex, text)
         return
     last_end = -1
-    for anchor in rule.anchor.finditer(text):
+    for anchor in finditer(rule.anchor, text):
         if anchor.start() < last_end:
             continue
         low = max(0, anchor.start() - 100, last_end)
-        for match in rule.regex.finditer(text, low, min(len(text), anchor.end() + 40)):
+        for match in finditer(rule.regex, text, low, min(len(text), anchor.end() + 40)):
             if match.start() <= anchor.start() and match.end() >= anchor.end():
                 last_end = match.end()
                 yield match

@@ -19,7 +19,7 @@ from pipeline.extractors.assertions import OTHER, assert_spans
 from pipeline.extractors.base import TextContext, make_fact
 from pipeline.extractors.diagnoses import find_mentions, fold, term_atoms
 from pipeline.models import Fact
-from pipeline.prefilter import may_match
+from pipeline.prefilter import finditer, may_match
 from pipeline.rules import load_csv, load_jsonl
 
 TREATMENT = "treatment"
@@ -167,7 +167,7 @@ def find_treatments(text: str) -> list[tuple[int, int, str, str]]:
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, str, str]] = []
     for regex, haystack in ((name_re, fold(text)), (abbr_re, text)):
-        for match in regex.finditer(haystack):
+        for match in finditer(regex, haystack):
             entry = entries.get(_key(match.group()))
             start, end = match.start(), match.end()
             if entry is None or any(s < end and start < e for s, e in taken):
@@ -265,7 +265,7 @@ def _unavailable_facts(ctx: TextContext) -> list[Fact]:
         for rule in unavailable_rules()
         if may_match(rule.pattern, ctx.text)
         for start, end in chunks
-        for match in rule.pattern.finditer(ctx.text, start, end)
+        for match in finditer(rule.pattern, ctx.text, start, end)
     ]
     # Where statements overlap, the one that names the country wins ("en Colombia no se cuenta con este tratamiento"
     # over its tail "no se cuenta con este").

@@ -10,11 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline import classify, rules
-from pipeline.extractors import date_roles, decisions, diagnoses, organisations, parties, treatments
+from pipeline import classify, prefilter, rules
+from pipeline.extractors import costs, date_roles, dates, decisions, diagnoses, organisations, parties, treatments
 from pipeline.extractors.alternation import trie
-from pipeline.prefilter import lowered, may_match, required_literals
+from pipeline.prefilter import finditer, lowered, may_match, required_literals
 from pipeline.readers import ReadLimits, read_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +38,15 @@ def corpus_texts() -> list[str]:
     return texts
 
 
+def _outcome_duration_unavailable_patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
+    for value, pattern, _ in decisions._outcome_rules():
+        yield f"outcome:{value}:{pattern.pattern[:30]}", pattern
+    for pattern, _, _ in decisions._durations():
+        yield f"duration:{pattern.pattern[:30]}", pattern
+    for rule in treatments.unavailable_rules():
+        yield f"unavailable:{rule.name}", rule.pattern
+
+
 def _gated_patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
     """Every pattern the extractors run behind the gate."""
     for name in (
@@ -48,12 +59,7 @@ def _gated_patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
     ):
         for rule in parties.load_rules(name):
             yield f"{name}:{rule.id}", rule.regex
-    for value, pattern, _ in decisions._outcome_rules():
-        yield f"outcome:{value}:{pattern.pattern[:30]}", pattern
-    for pattern, _, _ in decisions._durations():
-        yield f"duration:{pattern.pattern[:30]}", pattern
-    for rule in treatments.unavailable_rules():
-        yield f"unavailable:{rule.name}", rule.pattern
+    yield from _outcome_duration_unavailable_patterns()
     for index, role in enumerate(date_roles.role_rules()):
         for side in ("before", "after", "context"):
             cue = getattr(role, side)
@@ -130,6 +136,109 @@ def test_the_gate_folds_case_as_re_does() -> None:
         assert pattern.search(text)
         assert may_match(pattern, text), text
     assert lowered("Niño ABC") == "niño abc"
+
+
+def _scanned_patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
+    """Every pattern the extractors scan through prefilter.finditer."""
+    for name in ("parties_names", "parties_ages", "parties_physicians", "countries_cues", "identifiers_patterns"):
+        for rule in parties.load_rules(name):
+            yield f"{name}:{rule.id}", rule.regex
+            if rule.anchor is not None:
+                yield f"{name}:{rule.id}:anchor", rule.anchor
+    yield from _outcome_duration_unavailable_patterns()
+    for pattern, kind, _ in dates._formats():
+        yield f"date:{kind}:{pattern.pattern[:30]}", pattern
+    for index, role in enumerate(date_roles.role_rules()):
+        if role.label is not None:
+            yield f"date_role:{index}:label", role.label
+    yield "classify:starts", classify._cue_list()[0]
+    yield "costs:amount", costs._amount_pattern()
+    yield "facilities", organisations.lexicon("facilities_lexicon").regex
+
+
+def _spans(matches: Iterator[re.Match[str]]) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+    return [(m.span(), m.groups()) for m in matches]
+
+
+def test_finditer_finds_exactly_what_the_pattern_finds(corpus_texts: list[str]) -> None:
+    """The scan that tries a pattern only where one of its beginnings is gives the pattern's own finditer, match
+    for match (spans and groups), on every corpus text and rule example, whole and in windows; and it is in use:
+    most cue patterns have beginnings to look for."""
+    texts = corpus_texts + _examples()
+    patterns = list(_scanned_patterns())
+    assert len(patterns) > 140
+    found = 0
+    for label, pattern in patterns:
+        for text in texts:
+            expected = _spans(pattern.finditer(text))
+            assert _spans(finditer(pattern, text)) == expected, label
+            found += len(expected)
+            middle = len(text) // 3
+            window = _spans(pattern.finditer(text, middle, 2 * middle))
+            assert _spans(finditer(pattern, text, middle, 2 * middle)) == window, label
+    assert found > 5000
+    with_starts = [label for label, pattern in patterns if prefilter._starts(pattern) is not None]
+    assert len(with_starts) > len(patterns) // 2, "most cue patterns should have beginnings to look for"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "beginnings"),
+    [
+        (r"(?i:on\s+behalf|in\s+support)", {"on", "in"}),  # whitespace is not a literal: the beginning stops there
+        (r"\b(?:have\s+)?followed", {"have", "foll"}),  # an optional part: with it and without it
+        (r"(?<![\w])[Pp]atient", {"pati"}),  # lookarounds are passed over
+        (r"(?i:DOB|D\.O\.B)", {"dob", "d.o."}),
+        (r"\d{3}-\d{4}", None),  # no literal beginning: scanned as it is
+        (r"(?:ab|c)", None),  # one alternative too short to be worth looking for
+    ],
+)
+def test_beginnings(pattern: str, beginnings: set[str] | None) -> None:
+    starts = prefilter._starts(re.compile(pattern))
+    if beginnings is None:
+        assert starts is None
+    else:
+        assert starts is not None
+        assert {b for b in beginnings if starts.fullmatch(b)} == beginnings
+
+
+def test_finditer_folds_case_as_re_does() -> None:
+    """re's IGNORECASE matches i to İ and ı and s to ſ; the lower-cased text the beginnings are looked for in
+    folds them the same way, so no match is missed; a text that lower-cases to another length is scanned as is."""
+    pattern = re.compile(r"(?i:admission|ingreso)\s+\w+")
+    for text in ("ADMİSSİON date", "admıssıon date", "admiſſion date", "ADMISSION date", "x İNGRESO hoy"):
+        assert _spans(finditer(pattern, text)) == _spans(pattern.finditer(text)) != [], text
+
+
+_ATOMS = ["on", "ON", "behalf", "of", "Ana", "ANA", r"\s+", r"\b", " ", r"\d", "[Pp]", "x", r"(?<!\w)", r"(?!\d)"]
+_TEXT = st.text(alphabet="onbehalfANxpP 0123456789İıſ\u212a\n.", max_size=60)
+
+
+@st.composite
+def _patterns(draw: st.DrawFn) -> str:
+    def piece(depth: int) -> str:
+        kind = draw(st.sampled_from(["atom", "atom", "seq", "alt", "opt", "icase"] if depth < 3 else ["atom"]))
+        if kind == "atom":
+            return draw(st.sampled_from(_ATOMS))
+        if kind == "seq":
+            return piece(depth + 1) + piece(depth + 1)
+        if kind == "alt":
+            return f"(?:{piece(depth + 1)}|{piece(depth + 1)})"
+        if kind == "opt":
+            return f"(?:{piece(depth + 1)})?"
+        return f"(?i:{piece(depth + 1)})"
+
+    return piece(0) + piece(0)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pattern=_patterns(), text=_TEXT, window=st.tuples(st.integers(0, 70), st.integers(0, 70)))
+def test_finditer_equals_re_finditer_on_any_pattern(pattern: str, text: str, window: tuple[int, int]) -> None:
+    """Random patterns of literals, cases, classes, lookarounds, alternatives and optional parts, over texts with
+    the characters whose case folding is special: always the same matches as re."""
+    regex = re.compile(pattern)
+    assert _spans(finditer(regex, text)) == _spans(regex.finditer(text))
+    low, high = sorted(window)
+    assert _spans(finditer(regex, text, low, high)) == _spans(regex.finditer(text, low, high))
 
 
 def _plain(alternatives: list[str]) -> str:
