@@ -101,7 +101,9 @@ def required_literals(regex: re.Pattern[str]) -> frozenset[str] | None:
 @functools.lru_cache(maxsize=4)
 def lowered(text: str) -> str:
     """The text lower-cased, cached: every gate of a document looks in the same string."""
-    return text.translate(_AS_RE_FOLDS).lower()
+    if "ı" in text or "İ" in text or "ſ" in text:  # rare: str.translate looks up every character
+        text = text.translate(_AS_RE_FOLDS)
+    return text.lower()
 
 
 # id(regex) -> (regex, its literals): hashing a compiled pattern costs more than the test it saves. The pattern

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.extractors.cue_windows import CueIndex
+from pipeline.extractors.cue_windows import CueIndex, SplitMatcher
 from pipeline.nlp import make_nlp
 from pipeline.rules import load_jsonl
 
@@ -151,6 +151,16 @@ def _cue_index(matcher: Any) -> CueIndex:
     return CueIndex.of(rule.pattern for rule in matcher.rule_map.values() if isinstance(rule.pattern, list))
 
 
+@functools.lru_cache(maxsize=4)
+def _split_matcher(matcher: Any, vocab: Any) -> SplitMatcher | None:
+    """The token cues of a ConText matcher split by anchor word (pipeline.extractors.cue_windows); None when a
+    rule has a callback, which the split would call at other times."""
+    rules = [(key, rule) for key, rule in matcher.rule_map.items() if isinstance(rule.pattern, list)]
+    if any(getattr(rule, "on_match", None) is not None for _, rule in rules):
+        return None
+    return SplitMatcher(vocab, [(key, rule.pattern) for key, rule in rules])
+
+
 def _cue_matches(doc: Any, context: Any, cache: dict[int, tuple[Any, ...]], ents: Sequence[Any]) -> tuple[Any, ...]:
     """ConText's cue matches in the sentences that hold a mention, each sentence matched once per text.
 
@@ -173,14 +183,19 @@ def _cue_matches(doc: Any, context: Any, cache: dict[int, tuple[Any, ...]], ents
     found: list[Any] = []
     for sentence in sorted({ent.sent.start: ent.sent for ent in ents}.values(), key=lambda s: s.start):
         if sentence.start not in cache:
-            index = _cue_index(matcher)
-            lowers = [token.lower_ for token in sentence]
-            cache[sentence.start] = tuple(
-                # On a Span, spaCy's Matcher answers with offsets into the span.
-                (match_id, start + low, end + low)
-                for low, high in index.windows(lowers, sentence.start, sentence.end)
-                for match_id, start, end in token_matcher(doc[low:high])
-            )
+            split = _split_matcher(matcher, doc.vocab)
+            found_split = split(doc, sentence.start, sentence.end) if split is not None else None
+            if found_split is not None:
+                cache[sentence.start] = tuple(found_split)
+            else:
+                index = _cue_index(matcher)
+                lowers = [token.lower_ for token in sentence]
+                cache[sentence.start] = tuple(
+                    # On a Span, spaCy's Matcher answers with offsets into the span.
+                    (match_id, start + low, end + low)
+                    for low, high in index.windows(lowers, sentence.start, sentence.end)
+                    for match_id, start, end in token_matcher(doc[low:high])
+                )
         found.extend(cache[sentence.start])
     # medspaCy's order (token, phrase, regex) decides which of two equal overlapping cues pruning keeps.
     found.extend(cache[-1])

@@ -101,3 +101,49 @@ class CueIndex:
             else:
                 merged.append((low, high))
         return merged
+
+
+class SplitMatcher:
+    """The token cues of a matcher split by anchor word: one small spaCy Matcher per word, run only on the window
+    around each token carrying it, plus one for the patterns with no anchor, run on the whole range.
+
+    A spaCy Matcher tries every one of its patterns at every token, in Python for "LOWER IN" specs; here a token
+    meets only the few patterns anchored on its own word. The matches are the whole matcher's, as a set, ordered by
+    start and end. ConText's pruning depends on no other order but that of two cues of one same span, which spaCy
+    gives in an order of its own: where two cues share a span the answer is None, and the caller asks the whole
+    matcher (a few sentences in a hundred)."""
+
+    def __init__(self, vocab: Any, rules: Sequence[tuple[str, Sequence[Mapping[str, Any]]]]) -> None:
+        from spacy.matcher import Matcher
+
+        self.by_word: dict[str, tuple[Any, int, int]] = {}
+        self.rest: Any = None
+        for key, pattern in rules:
+            anchor = _anchor(pattern)
+            if anchor is None:
+                if self.rest is None:
+                    self.rest = Matcher(vocab)
+                self.rest.add(key, [[dict(spec) for spec in pattern]])
+                continue
+            words, before, after = anchor
+            for word in words:
+                matcher, old_before, old_after = self.by_word.get(word) or (Matcher(vocab), 0, 0)
+                matcher.add(key, [[dict(spec) for spec in pattern]])
+                self.by_word[word] = (matcher, max(old_before, before), max(old_after, after))
+
+    def __call__(self, doc: Any, start: int, end: int) -> list[tuple[int, int, int]] | None:
+        """(match_id, start, end) of every pattern match within tokens [start, end) of `doc`; None when two
+        matches share a span (their order is spaCy's to give)."""
+        found: set[tuple[int, int, int]] = set()
+        for token in doc[start:end]:
+            entry = self.by_word.get(token.lower_)
+            if entry is None:
+                continue
+            matcher, before, after = entry
+            low, high = max(start, token.i - before), min(end, token.i + 1 + after)
+            found.update((key, s + low, e + low) for key, s, e in matcher(doc[low:high]))
+        if self.rest is not None:
+            found.update((key, s + start, e + start) for key, s, e in self.rest(doc[start:end]))
+        if len({(s, e) for _, s, e in found}) < len(found):
+            return None
+        return sorted(found, key=lambda m: (m[1], m[2]))

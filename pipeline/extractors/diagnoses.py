@@ -148,12 +148,18 @@ def _fold_table(lower: bool) -> dict[int, str]:
     return table
 
 
+@functools.lru_cache(maxsize=8)
 def fold(text: str) -> str:
-    """Lower-case, accents removed, typographic dashes/quotes plain: same length as `text`, so offsets hold."""
+    """Lower-case, accents removed, typographic dashes/quotes plain: same length as `text`, so offsets hold.
+    (Kept for the last few texts: the diagnosis, treatment and organisation extractors fold the same letter.)"""
+    if text.isascii():  # str.translate looks up every character; in ASCII only the backtick changes
+        return text.lower().replace("`", "'")
     return text.translate(_fold_table(True))
 
 
 def _fold_case_kept(text: str) -> str:
+    if text.isascii():
+        return text.replace("`", "'")
     return text.translate(_fold_table(False))
 
 

@@ -41,6 +41,8 @@ _SENTENCE_END = re.compile(r"(?:(?<!\b\w)(?<!\b\w\w)(?<!\b\w\w\w)(?<!\b\w\w\w\w)
 
 def fold(text: str) -> str:
     """Lower case without accents or curly apostrophes: the key for lexicon look-ups."""
+    if text.isascii():  # nothing to decompose (most words)
+        return " ".join(text.lower().split())
     text = text.replace("’", "'").replace("‘", "'")
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())

@@ -350,6 +350,40 @@ def test_cue_windows_find_exactly_the_token_cues_of_whole_sentences(corpus_texts
     assert windowed_tokens < 0.6 * tokens  # the point of it: most tokens are never matched
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_split_matcher_finds_the_token_cues_of_whole_sentences(corpus_texts: list[str], lang: str) -> None:
+    """One small Matcher per anchor word finds the whole matcher's matches, and ConText's pruning keeps the same
+    ones; where two cues share a span (spaCy orders those its own way) it gives the sentence back to the whole
+    matcher."""
+    from medspacy.common.util import prune_overlapping_matches
+
+    from pipeline.extractors import assertions
+    from pipeline.nlp import make_nlp
+
+    nlp = make_nlp(lang)
+    matcher = nlp.get_pipe("medspacy_context")._ConText__matcher
+    token_matcher = matcher._MedspacyMatcher__matcher
+    split = assertions._split_matcher(matcher, nlp.vocab)
+    assert split is not None
+    matches = ties = 0
+    for text in corpus_texts + _context_examples(lang):
+        doc, _, _ = assertions._prepared(text, lang)
+        for sentence in doc.sents:
+            whole = [(key, start + sentence.start, end + sentence.start) for key, start, end in token_matcher(sentence)]
+            found = split(doc, sentence.start, sentence.end)
+            spans = [(start, end) for _, start, end in whole]
+            if len(set(spans)) < len(spans):
+                assert found is None, sentence.text
+                ties += 1
+                continue
+            assert found is not None
+            assert found == sorted(whole, key=lambda m: (m[1], m[2])), sentence.text
+            assert prune_overlapping_matches(list(found)) == prune_overlapping_matches(list(whole)), sentence.text
+            matches += len(whole)
+    assert matches > 500
+    assert ties > 0  # two cues of one span: handed back
+
+
 def test_cue_windows_reach_as_far_as_each_pattern_can() -> None:
     from pipeline.extractors.cue_windows import CueIndex
 
