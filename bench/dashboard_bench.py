@@ -10,7 +10,7 @@
 
     .venv/bin/python bench/big_warehouse.py        # once: writes bench/out/big (about a minute)
     .venv/bin/python bench/dashboard_bench.py [--data bench/out/big] [--filters 60] [--rounds 3] \\
-        [--sessions 10] [--changes 15] [--skip-browser]
+        [--sessions 10] [--changes 15] [--think MIN,MAX] [--skip-browser | --skip-reads]
 
 A rerun is timed in the browser, from the widget interaction until the app's `data-test-script-state` is
 `notRunning` again (the attribute Streamlit sets on `stApp` while a script runs). An error is any exception box
@@ -346,8 +346,12 @@ async def change_filter(page: Any, rng: random.Random, step: int) -> tuple[float
     return (picked, label) if picked is not None else (await _clear(page), "clear")
 
 
-async def run_session(browser: Any, url: str, name: str, pseudonym: str, changes: int, seed: int) -> Session:
-    """Open `name`, then change filters `changes` times, timing each rerun and collecting errors."""
+async def run_session(
+    browser: Any, url: str, name: str, pseudonym: str, changes: int, seed: int, think: tuple[float, float]
+) -> Session:
+    """Open `name`, then change filters `changes` times, timing each rerun and collecting errors; before each
+    change the session pauses between think[0] and think[1] seconds, as a reader looking at the page would.
+    A session that fails leaves a screenshot and the page's state in bench/out/ for the error to be looked at."""
     result = Session(name)
     context = await browser.new_context(viewport={"width": 1400, "height": 1600})
     page = await context.new_page()
@@ -360,6 +364,8 @@ async def run_session(browser: Any, url: str, name: str, pseudonym: str, changes
         await page.wait_for_function(rendered_script(name, PAGES[name][1]), timeout=180_000, polling=50)
         await page.evaluate(_OBSERVE)
         for step in range(changes):
+            if think[1] > 0:
+                await asyncio.sleep(rng.uniform(*think))
             t0, what = await change_filter(page, rng, step)
             try:
                 await page.wait_for_function(_RERUN_STARTED, arg=t0, timeout=30_000, polling=20)
@@ -376,6 +382,14 @@ async def run_session(browser: Any, url: str, name: str, pseudonym: str, changes
     except Exception as exc:  # a session that fails is an error to report, not a crash of the benchmark
         where = f"{name}, change {len(result.reruns) + 1} ({what})"
         result.errors.append(f"session: {where}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+        with contextlib.suppress(Exception):
+            shot = OUT / f"dashboard-failed-{name}-{seed}.png"
+            await page.screenshot(path=str(shot), full_page=True)
+            state = await page.evaluate(
+                "() => [document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state'),"
+                " document.body.innerText.slice(0, 400)]"
+            )
+            result.errors.append(f"  (script state {state[0]}; screenshot {shot.name}; page text {state[1]!r})")
     finally:
         await context.close()
     return result
@@ -403,7 +417,7 @@ def _browser_processes(server_pid: int) -> list[psutil.Process]:
 
 
 async def concurrent_sessions(
-    url: str, sessions: int, changes: int, pseudonym: str, server_pid: int
+    url: str, sessions: int, changes: int, pseudonym: str, server_pid: int, think: tuple[float, float]
 ) -> tuple[list[Session], dict[str, float]]:
     """`sessions` browser sessions at once in one Chromium, spread over the filter-dependent pages; also the CPU
     seconds the dashboard server and the browser spent meanwhile (on this machine they share the same cores)."""
@@ -417,7 +431,9 @@ async def concurrent_sessions(
             results = list(
                 await asyncio.gather(
                     *(
-                        run_session(browser, url, FILTER_PAGES[i % len(FILTER_PAGES)], pseudonym, changes, 100 + i)
+                        run_session(
+                            browser, url, FILTER_PAGES[i % len(FILTER_PAGES)], pseudonym, changes, 100 + i, think
+                        )
                         for i in range(sessions)
                     )
                 )
@@ -487,30 +503,36 @@ def measure_browser(args: argparse.Namespace, pseudonym: str) -> dict[str, Any]:
             [("outcomes", "granted"), ("outcomes", "denied"), ("states", "TX"), ("countries", "HN"),
              ("diagnoses", "epilepsy"), ("age_groups", "0-4"), ("needs_review", "true")], 2 * args.rounds)
     ]  # fmt: skip
+    think = args.think
     with serve(args.data) as (url, server_pid):
-        cold, fresh, returning = first_renders(url, args.rounds, queries, pseudonym)
-        sessions, cpu = asyncio.run(concurrent_sessions(url, args.sessions, args.changes, pseudonym, server_pid))
+        cold, fresh, returning = first_renders(url, args.rounds, queries, pseudonym) if args.rounds else (0.0, {}, {})
+        sessions, cpu = asyncio.run(concurrent_sessions(url, args.sessions, args.changes, pseudonym, server_pid, think))
     renders = {page: summary(ms) for page, ms in fresh.items()}
     warm = {page: summary(ms) for page, ms in returning.items()}
-    print(f"First render after the server started (Pipeline page): {cold:.0f} ms\n")
-    print(markdown("First render in Chromium, fresh browser profile", renders, "<= 3000 ms"))
-    print(markdown("First render in Chromium, new tab of a browser that has shown the dashboard", warm, "<= 3000 ms"))
+    if args.rounds:
+        print(f"First render after the server started (Pipeline page): {cold:.0f} ms\n")
+        print(markdown("First render in Chromium, fresh browser profile", renders, "<= 3000 ms"))
+        print(
+            markdown("First render in Chromium, new tab of a browser that has shown the dashboard", warm, "<= 3000 ms")
+        )
     by_page = {p: [ms for s in sessions if s.page == p for ms in s.reruns] for p in FILTER_PAGES}
     reruns = {p: summary(ms) for p, ms in by_page.items() if ms}
     reruns["all"] = summary([ms for s in sessions for ms in s.reruns])
     errors = sorted(e for s in sessions for e in s.errors)
     ignored = sorted(e for s in sessions for e in s.ignored)
     lost = sum(len(s.lost) for s in sessions)
-    print(markdown(f"Reruns with {args.sessions} concurrent sessions", reruns, "p95 <= 1000 ms, no errors"))
+    pause = f", each pausing {think[0]:g}-{think[1]:g} s before a change" if think[1] > 0 else ", no pause"
+    print(markdown(f"Reruns with {args.sessions} concurrent sessions{pause}", reruns, "p95 <= 1000 ms, no errors"))
     print(f"errors: {len(errors)}" + "".join(f"\n  {e}" for e in sorted(set(errors))[:20]))
     print(f"filter changes that started no rerun (the driver's click went astray; not timed): {lost}")
     print(f"CPU meanwhile: {cpu} (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    first = {"first_render_after_server_start_ms": round(cold), "first_render": renders} if args.rounds else {}
     return {
-        "first_render_after_server_start_ms": round(cold),
-        "first_render": renders,
-        "first_render_returning_browser": warm,
+        **first,
+        **({"first_render_returning_browser": warm} if args.rounds else {}),
         "concurrent_reruns": {
-            "sessions": args.sessions, **reruns, "errors": len(errors), "console_errors_not_the_app": len(ignored),
+            "sessions": args.sessions, "think_s": f"{think[0]:g}-{think[1]:g}", **reruns, "errors": len(errors),
+            "console_errors_not_the_app": len(ignored),
             "changes_that_started_no_rerun": lost, **cpu, "load_average_1min": round(os.getloadavg()[0], 1),
         },
         "errors_seen": sorted(set(errors))[:20],
@@ -522,11 +544,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark the dashboard against the big synthetic warehouse.")
     parser.add_argument("--data", type=Path, default=OUT / "big", help="data dir holding published.duckdb")
     parser.add_argument("--filters", type=int, default=60, help="random filter combinations for the data reads")
-    parser.add_argument("--rounds", type=int, default=3, choices=(1, 2, 3), help="first renders of each page")
+    parser.add_argument(
+        "--rounds", type=int, default=3, choices=(0, 1, 2, 3), help="first renders of each page (0: none)"
+    )
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--changes", type=int, default=15, help="filter changes per concurrent session")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--skip-browser", action="store_true", help="only time the data reads")
+    parser.add_argument("--skip-reads", action="store_true", help="only the browser parts")
+    parser.add_argument(
+        "--think", type=_seconds_range, default=(0.0, 0.0), metavar="MIN,MAX",
+        help="seconds each concurrent session pauses before a change, drawn uniformly (default 0,0: none)",
+    )  # fmt: skip
     args = parser.parse_args()
     if not (args.data / "published.duckdb").exists():
         raise SystemExit(f"No {args.data / 'published.duckdb'}: run bench/big_warehouse.py first.")
@@ -539,11 +568,21 @@ def main() -> None:
             "(SELECT pseudonym FROM case_summary ORDER BY documents DESC, pseudonym LIMIT 1)"
         ).fetchall()[0]
     )
-    results: dict[str, Any] = {"cases": cases, "facts": facts, **measure_reads(args, pseudonym)}
+    results: dict[str, Any] = {"cases": cases, "facts": facts}
+    if not args.skip_reads:
+        results |= measure_reads(args, pseudonym)
     if not args.skip_browser:
         results |= measure_browser(args, pseudonym)
     results["load_average_1min_at_end"] = round(os.getloadavg()[0], 1)
-    report("dashboard", flatten(results))
+    report("dashboard" + ("-think" if args.think[1] > 0 else ""), flatten(results))
+
+
+def _seconds_range(text: str) -> tuple[float, float]:
+    low, _, high = text.partition(",")
+    pair = (float(low), float(high or low))
+    if not 0 <= pair[0] <= pair[1]:
+        raise argparse.ArgumentTypeError("MIN,MAX with 0 <= MIN <= MAX")
+    return pair
 
 
 def flatten(results: dict[str, Any], prefix: str = "") -> dict[str, object]:
