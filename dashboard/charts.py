@@ -67,6 +67,8 @@ def time_to_decision_data(cases: pd.DataFrame, bin_days: int = 30) -> pd.DataFra
     return _with_percent(counts, None)
 
 
+# Above this many cases the cost chart counts cases by band instead of drawing one point each.
+MAX_POINTS = 2_000
 COST_BANDS = [0, 5_000, 10_000, 20_000, 50_000, 100_000, float("inf")]
 COST_LABELS = ["< $5k", "$5k–10k", "$10k–20k", "$20k–50k", "$50k–100k", "≥ $100k"]
 
@@ -120,6 +122,9 @@ def vega_lite(chart: alt.TopLevelMixin) -> tuple[pd.DataFrame, dict[str, Any]]:
     spec = bare.to_dict(validate=False)
     for key in ("data", "datasets"):  # Altair's placeholder for a chart without data
         spec.pop(key, None)
+    for layer in spec.get("layer", []):  # ... and for a layer without data, which must take the chart's instead
+        if layer.get("data") == {"name": "empty"}:
+            del layer["data"]
     return chart.data, spec
 
 
@@ -263,7 +268,7 @@ def timeline_chart(timeline: pd.DataFrame, documents: pd.DataFrame, show_files: 
     frame = timeline_data(timeline, documents, show_files)
     events = [label for label in ROLE_LABELS.values() if label in set(frame["event"])]
     points = (
-        alt.Chart(frame)
+        alt.Chart()
         .mark_point(filled=True, size=120)
         .encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, labelOverlap=True)),
@@ -277,9 +282,10 @@ def timeline_chart(timeline: pd.DataFrame, documents: pd.DataFrame, show_files: 
             ],
         )
     )
+    # Today's rule carries its one row inline, so the chart has one data frame (the case's dates) for vega_lite().
     today = (
-        alt.Chart(pd.DataFrame({"date": [pd.Timestamp.today().normalize()]}))
+        alt.Chart(alt.Data(values=[{"date": pd.Timestamp.today().strftime("%Y-%m-%d")}]))
         .mark_rule(color="#c62828", strokeDash=[4, 3])
         .encode(x="date:T", tooltip=[alt.Tooltip("date:T", title="Today", format="%Y-%m-%d")])
     )
-    return alt.layer(points, today).properties(height=max(120, 34 * len(events)))
+    return alt.layer(points, today, data=frame).properties(height=max(120, 34 * len(events)))

@@ -156,9 +156,10 @@ def patient_names(flt: CaseFilter) -> pd.DataFrame:
     return read(lambda con: case_queries.case_names(con, flt))
 
 
-def identified_cases(flt: CaseFilter) -> pd.DataFrame:
-    """The filtered case table with names, A-numbers, receipt numbers and dates of birth. Never cached."""
-    return read(lambda con: export.case_table(con, flt, identified=True))
+def identified_cases(flt: CaseFilter, limit: int | None = None) -> pd.DataFrame:
+    """The filtered case table with names, A-numbers, receipt numbers and dates of birth (its first `limit` rows
+    when given). Never cached."""
+    return read(lambda con: export.case_table(con, flt, identified=True, limit=limit))
 
 
 def review_queue(flt: CaseFilter) -> pd.DataFrame:

@@ -6,6 +6,12 @@ import streamlit as st
 
 from dashboard.privacy import Mode
 
+# A page shows at most this many rows of a table: a browser grid of 20,000 cases or a million facts is megabytes on
+# every rerun, for every session. The counts and the downloads cover every row that matches.
+SHOWN_ROWS = 2_000
+# The Case page's list of cases to pick from holds this many (any other is opened by typing its pseudonym).
+LISTED_CASES = 200
+
 _money = "dollar"
 CASE_COLUMNS = {
     "pseudonym": st.column_config.TextColumn("Case", help="Pseudonym: the same case keeps it across exports"),

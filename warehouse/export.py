@@ -82,9 +82,14 @@ class ExportResult:
 
 
 def case_table(
-    con: duckdb.DuckDBPyConnection, flt: CaseFilter, identified: bool = False, coarsen_dates: bool = False
+    con: duckdb.DuckDBPyConnection,
+    flt: CaseFilter,
+    identified: bool = False,
+    coarsen_dates: bool = False,
+    limit: int | None = None,
 ) -> pd.DataFrame:
-    """The filtered case table: de-identified columns, plus identifying ones when asked."""
+    """The filtered case table: de-identified columns, plus identifying ones when asked; its first `limit` rows
+    when given."""
     where, params = flt.where_clause()
     # Lists and dates are written out in SQL: formatting 20,000 rows in pandas cost more than the query.
     date_format = "%Y-%m" if coarsen_dates else "%Y-%m-%d"
@@ -101,6 +106,8 @@ def case_table(
         source = "case_summary AS cs"
     # `where` holds only placeholders and column names, the format one of two literals; values are bound.
     sql = f"SELECT {select} FROM {source} WHERE {where} ORDER BY cs.pseudonym"  # noqa: S608
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
     frame = con.execute(sql, params).df()
     frame = frame.astype({column: "string" for column in _DATES})
     if coarsen_dates:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import case_view, charts, data, sidebar
+from dashboard import case_view, charts, data, sidebar, tables
 from dashboard.privacy import Mode
 from warehouse.db import WarehouseError
 
@@ -23,18 +23,27 @@ except WarehouseError as exc:
     st.info(str(exc))
     st.stop()
 
+# The list holds the first cases of the filter (20,000 options were sent and drawn on every rerun); any other is
+# opened by typing its pseudonym, or from the Cases page.
+LISTED = tables.LISTED_CASES
 wanted = st.query_params.get("case")
-options = pseudonyms if wanted in pseudonyms or not wanted else [wanted, *pseudonyms]
+listed = pseudonyms[:LISTED]
+options = listed if wanted in listed or not wanted else [wanted, *listed]
 chosen = st.selectbox(
     "Case",
     options,
     index=options.index(wanted) if wanted in options else None,
-    placeholder="Choose a case",
+    placeholder="Choose a case, or type its pseudonym",
+    accept_new_options=True,
+    help=f"The list shows the first {LISTED} cases of the filter; type a pseudonym (case-…) to open any other."
+    if len(pseudonyms) > LISTED
+    else None,
     key=f"case_choice_{wanted}",
 )
 if not chosen:
     st.caption(f"{flt.human_clause(len(pseudonyms))}: choose one, or select a row on the Cases page.")
     st.stop()
+chosen = chosen.strip()
 if chosen != wanted:
     st.query_params["case"] = chosen
 
@@ -48,7 +57,9 @@ facts, conflicts, pages = evidence.facts, evidence.conflicts, evidence.pages
 case_view.summary(case, identity)
 
 st.subheader("Timeline")
-st.altair_chart(charts.timeline_chart(timeline, documents, show_files=mode is Mode.identified), width="stretch")
+st.vega_lite_chart(
+    *charts.vega_lite(charts.timeline_chart(timeline, documents, show_files=mode is Mode.identified)), width="stretch"
+)
 
 if conflicts.empty:
     st.caption("The case's documents agree on name, date of birth, A-number and country.")

@@ -15,12 +15,18 @@ sidebar.mode_banner(mode)
 flt = sidebar.current_filter()
 
 try:
-    table = data.identified_cases(flt) if mode is Mode.identified else data.cases(data.published_version(), flt)
+    version = data.published_version()
+    if mode is Mode.identified:  # names are never cached: only the rows shown are read
+        table = data.identified_cases(flt, limit=tables.SHOWN_ROWS)
+        total = len(data.pseudonyms(version, flt))
+    else:
+        table = data.cases(version, flt)
+        total = len(table)
 except WarehouseError as exc:
     st.info(str(exc))
     st.stop()
 
-st.caption(privacy.shown_sentence(flt, len(table), mode))
+st.caption(privacy.shown_sentence(flt, total, mode))
 
 if mode is Mode.shared:
     st.markdown("Shared view: no case rows, only counts by outcome and ICD-10 chapter; counts from 1 to 10 are hidden.")
@@ -30,9 +36,13 @@ if mode is Mode.shared:
         column_config=tables.AGGREGATE_COLUMNS,
     )
 else:
-    st.caption("Select a row to open the case.")
+    shown = table.head(tables.SHOWN_ROWS)
+    more = f" The first {len(shown):,} of {total:,} are shown: narrow the filters, or download them all." * (
+        total > len(shown)
+    )
+    st.caption("Select a row to open the case." + more)
     selection = st.dataframe(
-        table,
+        shown,
         hide_index=True,
         column_order=tables.case_column_order(mode),
         column_config=tables.CASE_COLUMNS,
@@ -44,13 +54,13 @@ else:
     rows = selection.selection.rows if selection else []
     if rows:
         st.session_state["case_table_nonce"] = st.session_state.get("case_table_nonce", 0) + 1
-        pseudonym = str(table.iloc[rows[0]]["pseudonym"])
+        pseudonym = str(shown.iloc[rows[0]]["pseudonym"])
         st.switch_page("app_pages/case.py", query_params={**flt.to_query_params(), "case": pseudonym})
 
 st.subheader("Download this table")
 identified = mode is Mode.identified
 shared = mode is Mode.shared
-stem = privacy.export_stem(flt, len(table), mode)
+stem = privacy.export_stem(flt, total, mode)
 left, middle, right, notes = st.columns(4)
 for column, fmt, label, mime in (
     (left, ExportFormat.csv, "CSV", "text/csv"),

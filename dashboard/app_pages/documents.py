@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, privacy, sidebar
+from dashboard import data, privacy, sidebar, tables
 from dashboard.privacy import Mode
 from warehouse.db import WarehouseError
 from warehouse.queries import FactFilter
@@ -28,9 +28,7 @@ if mode is not Mode.identified:
     st.info("Facts and file names come from the documents' text and can hold names: switch to Identified mode.")
     st.stop()
 
-# A page shows at most this many rows of each table (a browser grid of a million facts is megabytes on every
-# rerun); the counts and the CSV download cover everything that matches.
-SHOWN = 2_000
+SHOWN = tables.SHOWN_ROWS
 
 fields_column, words_column, name_column = st.columns(3)
 chosen = fields_column.multiselect(

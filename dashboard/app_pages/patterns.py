@@ -71,6 +71,14 @@ with left:
         costs = charts.cost_data(cases)
         if costs.empty:
             st.caption("No case states both a monthly home-care and an inpatient cost.")
+        elif len(costs) > charts.MAX_POINTS:  # thousands of dots hide each other, and cost every rerun to draw
+            st.caption(
+                f"{len(costs):,} cases, counted by cost band: narrow the filters to {charts.MAX_POINTS:,} or fewer "
+                "to see each case as a point."
+            )
+            st.vega_lite_chart(
+                *charts.vega_lite(charts.cost_band_chart(charts.cost_band_data(cases), percent)), width="stretch"
+            )
         else:
             st.vega_lite_chart(*charts.vega_lite(charts.cost_scatter(costs)), width="stretch")
         with st.expander("About the data"):

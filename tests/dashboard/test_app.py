@@ -99,6 +99,22 @@ def test_patterns_page_shows_kpis_and_charts_and_a_filter_changes_them(
     assert at.query_params["outcomes"] in (outcome, [outcome])
 
 
+def test_the_cost_chart_counts_by_band_beyond_its_point_limit(
+    case_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One point per case up to charts.MAX_POINTS; beyond, counts by cost band, saying how to see each case."""
+    from dashboard import charts
+
+    at = _app(case_warehouse, monkeypatch)
+    drawn = len(at.get("vega_lite_chart"))
+    assert not any("counted by cost band" in c.value for c in at.caption)
+    monkeypatch.setattr(charts, "MAX_POINTS", 0)
+    at = _app(case_warehouse, monkeypatch)
+    assert not at.exception
+    assert any("counted by cost band" in c.value for c in at.caption)
+    assert len(at.get("vega_lite_chart")) == drawn  # the band chart in the scatter's place
+
+
 def test_percent_toggle_and_shared_mode_suppress_small_counts(
     case_warehouse: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -180,6 +196,38 @@ def test_case_page_draws_a_fact_on_its_page_image(case_warehouse: Path, monkeypa
     assert "the span is boxed" in caption and ".pdf, page 1" in caption
     choice.set_value(choice.options[-1]).run()
     assert not at.exception and len(at.get("image")) == 1
+
+
+def test_cases_page_shows_the_first_rows_and_downloads_them_all(
+    case_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page shows at most tables.SHOWN_ROWS cases (megabytes of grid on every rerun otherwise), says so, and a
+    row still opens its case; the downloads hold every case of the filter."""
+    from dashboard import tables
+
+    monkeypatch.setattr(tables, "SHOWN_ROWS", 2)
+    cases = _cases(case_warehouse)
+    at = _app(case_warehouse, monkeypatch, "app_pages/cases.py")
+    assert not at.exception
+    assert at.dataframe[0].value["pseudonym"].tolist() == [p for p, _ in cases][:2]
+    assert at.caption[0].value == f"{len(cases)} cases"
+    assert f"The first 2 of {len(cases)} are shown" in _texts(at)
+
+
+def test_case_page_lists_some_cases_and_opens_any_other(case_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The list of cases to pick holds tables.LISTED_CASES and takes a typed pseudonym (the browser's part, which
+    AppTest cannot type); a case beyond the list, named in the link, opens."""
+    from dashboard import tables
+
+    monkeypatch.setattr(tables, "LISTED_CASES", 1)
+    cases = [p for p, _ in _cases(case_warehouse)]
+    at = _app(case_warehouse, monkeypatch, "app_pages/case.py")
+    choice = at.selectbox(key="case_choice_None")
+    assert choice.options == cases[:1] and choice.proto.accept_new_options
+    at = _app(case_warehouse, monkeypatch, "app_pages/case.py", case=cases[-1])
+    assert not at.exception
+    assert at.header[0].value == cases[-1]
+    assert at.selectbox(key=f"case_choice_{cases[-1]}").options == [cases[-1], cases[0]]
 
 
 def test_case_page_without_a_case_offers_the_filtered_ones(

@@ -88,6 +88,25 @@ def test_costs_need_both_amounts_and_representation_splits_cases() -> None:
     assert rep.groupby("group")["cases"].sum().to_dict() == {"legal organisation named": 2, "none named": 2}
 
 
+TIMELINE = pd.DataFrame(
+    {
+        "date": ["2025-01-10", "2025-03-02"],
+        "role": ["filed", "decision"],
+        "file_name": ["a.pdf", "b.pdf"],
+        "sha256": ["1" * 64, "2" * 64],
+        "doc_type": ["medical_letter", "parole_decision"],
+    }
+)
+TIMELINE_DOCUMENTS = pd.DataFrame({"sha256": ["1" * 64, "2" * 64]})
+
+
+def test_the_case_timeline_is_one_data_frame_and_a_rule_for_today() -> None:
+    data, drawn = charts.vega_lite(charts.timeline_chart(TIMELINE, TIMELINE_DOCUMENTS, show_files=False))
+    assert data["document"].tolist() == ["document 1 (medical letter)", "document 2 (parole decision)"]
+    today = [layer for layer in drawn["layer"] if layer["mark"]["type"] == "rule"]
+    assert today and today[0]["data"]["values"][0]["date"] == pd.Timestamp.today().strftime("%Y-%m-%d")
+
+
 def test_every_chart_builds_a_vega_lite_spec_with_tooltips() -> None:
     specs = [
         charts.quarter_chart(charts.cases_per_quarter_data(CASES), percent=True),
@@ -96,6 +115,7 @@ def test_every_chart_builds_a_vega_lite_spec_with_tooltips() -> None:
         charts.cost_scatter(charts.cost_data(CASES)),
         charts.cost_band_chart(charts.cost_band_data(CASES), False),
         charts.terminations_chart(charts.terminations_data(CASES), False),
+        charts.timeline_chart(TIMELINE, TIMELINE_DOCUMENTS, show_files=False),
     ]
     for chart in specs:
         spec = chart.to_dict()  # validated against the Vega-Lite schema
