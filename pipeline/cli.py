@@ -55,7 +55,7 @@ def _checked_settings() -> Any:
 
 
 @contextlib.contextmanager
-def _writer_held(settings: Any) -> Iterator[None]:
+def _writer_held(settings: Any) -> Iterator[Any]:
     """The working warehouse opened here, before Prefect starts, and held until the run ends: a run that finds
     another medparole process writing it stops at once, saying so in one line (the Pipeline page shows the last
     lines of a run it started), not after Prefect's start with tracebacks. The flow's connection in this process
@@ -73,9 +73,19 @@ def _writer_held(settings: Any) -> Iterator[None]:
         err.print(f"[red]{WarehouseBusy(settings.working_db)}[/red]")
         raise typer.Exit(1) from None
     try:
-        yield
+        yield con
     finally:
         con.close()
+
+
+def _documents_known(con: Any) -> int:
+    """Documents in the working warehouse (0 before the first run)."""
+    import duckdb
+
+    try:
+        return int(con.execute("SELECT count(*) FROM documents").fetchall()[0][0])
+    except duckdb.CatalogException:
+        return 0
 
 
 @app.command()
@@ -232,6 +242,7 @@ def ingest(
         raise typer.Exit(2)
     settings = _checked_settings()
     from pipeline import flows
+    from pipeline.staging import discover
 
     # What was typed goes to the flow in a file of the data dir: a Prefect parameter is stored and shown in the UI,
     # and file and folder names are often a patient's.
@@ -240,7 +251,11 @@ def ingest(
     listing = runs_dir / f"ingest-{os.getpid()}-{time.time_ns()}.paths"
     listing.write_text("".join(f"{p.resolve()}\n" for p in paths), encoding="utf-8")
     try:
-        with _writer_held(settings):
+        with _writer_held(settings) as con:
+            # More files than known documents: there is likely work, so the workers load their libraries while
+            # Prefect starts. (A re-run of known files starts none: it would only slow Prefect's start.)
+            if task_runner is TaskRunnerChoice.local and len(discover(paths)) > _documents_known(con):
+                flows.prestart_pool(workers or None)
             counts = _run_with_progress(
                 "extracting",
                 lambda: flows.ingest(
@@ -252,6 +267,7 @@ def ingest(
                 ),
             )
     finally:
+        flows.discard_prestarted_pool()
         listing.unlink(missing_ok=True)
     err.print(
         f"{counts['seen']} files seen, {counts['new']} extracted, {counts['skipped']} already known, "
@@ -272,8 +288,13 @@ def reextract(
     settings = _checked_settings()
     from pipeline import flows
 
-    with _writer_held(settings):
-        counts = _run_with_progress("re-extracting", lambda: flows.reextract(workers=workers or None, force=force))
+    try:
+        with _writer_held(settings) as con:
+            if force and _documents_known(con):  # every document will be redone: workers start with Prefect
+                flows.prestart_pool(workers or None)
+            counts = _run_with_progress("re-extracting", lambda: flows.reextract(workers=workers or None, force=force))
+    finally:
+        flows.discard_prestarted_pool()
     err.print(f"{counts['reextracted']} documents re-extracted, {counts['failed']} failed.")
 
 

@@ -109,6 +109,38 @@ def read_limits(settings: Settings) -> ReadLimits:
     )
 
 
+# A pool started before the flow (by the CLI, while Prefect's server starts), taken by the first ingest that wants
+# one of its size and limits.
+_prestarted: list[tuple[tuple[int, ReadLimits, WorkerLimits], ExtractionPool]] = []
+
+
+def prestart_pool(workers: int | None = None) -> None:
+    """Start the worker pool an ingest with these settings will use, so that its workers load their libraries
+    while Prefect starts (about 4 s of a first ingest); `discard_prestarted_pool` stops it if no ingest took it."""
+    settings = resolve_settings(None, workers, None)
+    key = (settings.workers, read_limits(settings), _worker_limits(settings))
+    _prestarted.append((key, ExtractionPool(*key).start()))
+
+
+def discard_prestarted_pool() -> None:
+    """Stop a pre-started pool that no ingest took."""
+    while _prestarted:
+        _prestarted.pop()[1].close()
+
+
+def _pool(workers: int, limits: ReadLimits, worker_limits: WorkerLimits) -> ExtractionPool:
+    """The pre-started pool when it was started for these settings, else a new one."""
+    for index, (key, pool) in enumerate(_prestarted):
+        if key == (workers, limits, worker_limits):
+            del _prestarted[index]
+            return pool
+    return ExtractionPool(workers, limits, worker_limits)
+
+
+def _worker_limits(settings: Settings) -> WorkerLimits:
+    return WorkerLimits(timeout_s=settings.doc_timeout_s, memory_mb=settings.doc_memory_mb)
+
+
 def to_load_item(extraction: Extraction, staged: StagedFile | None) -> load.LoadItem:
     """The bridge between the core and the warehouse: the contract record plus page texts."""
     return load.LoadItem(
@@ -291,12 +323,12 @@ def ingest(
             files, settings.store_dir, lambda sha: sha not in known or (retry_failed and known[sha] == "failed")
         )
         _report(0, len(files))
-        limits = WorkerLimits(timeout_s=settings.doc_timeout_s, memory_mb=settings.doc_memory_mb)
+        limits = _worker_limits(settings)
         if files and dask_address:
             _extract_on_dask(con, list(intake), settings, limits, dask_address, counts)
         elif files:
             jobs = (Job(key=s.sha256, path=s.stored, source=Path(s.source).name, sha256=s.sha256) for s in intake)
-            with ExtractionPool(min(settings.workers, len(files)), read_limits(settings), limits) as pool:
+            with _pool(min(settings.workers, len(files)), read_limits(settings), limits) as pool:
                 _extract_and_load(con, pool, jobs, intake.by_key, intake.expected, settings.batch_size, counts)
         load.record_sources(con, [(s.sha256, s.source) for s in intake.staged])
         counts.seen, counts.new, counts.skipped = len(files), intake.new, intake.skipped
@@ -394,8 +426,7 @@ def reextract(
         logger.info("%d documents to re-extract from stored text", len(stale))
         _report(0, len(stale))
         if stale:
-            limits = WorkerLimits(timeout_s=settings.doc_timeout_s, memory_mb=settings.doc_memory_mb)
-            with ExtractionPool(min(settings.workers, len(stale)), read_limits(settings), limits) as pool:
+            with _pool(min(settings.workers, len(stale)), read_limits(settings), _worker_limits(settings)) as pool:
                 jobs = _stored_jobs(con, stale, settings.batch_size)
                 _extract_and_load(con, pool, jobs, {}, lambda: len(stale), settings.batch_size, counts)
     return {"seen": counts.seen, "reextracted": counts.new, "failed": counts.failed}

@@ -146,6 +146,13 @@ class ExtractionPool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def start(self) -> ExtractionPool:
+        """Start every worker now rather than when the first jobs come: each spends seconds loading spaCy, medspaCy
+        and the rules, which can overlap other work (Prefect starting)."""
+        while len(self._workers) < self.size:
+            self._workers.append(self._start_worker())
+        return self
+
     def _start_worker(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(

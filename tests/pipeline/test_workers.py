@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.models import ErrorCode, Status
 from pipeline.readers import ReadLimits
 from pipeline.workers import ExtractionPool, Job, WorkerLimits
@@ -121,3 +123,28 @@ def test_a_worker_killed_with_a_second_job_queued_fails_only_its_own_document(da
     assert results["scan"].status is Status.FAILED
     assert results["scan"].error is not None and results["scan"].error.code is ErrorCode.CORRUPT
     assert results["txt"].status is Status.OK
+
+
+def test_a_pool_started_ahead_is_taken_by_the_run_it_was_started_for(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI starts the workers while Prefect starts; the ingest with the same settings takes them (already
+    loaded, they extract at once), another one starts its own, and one no run took is stopped."""
+    from pipeline import flows
+
+    monkeypatch.delenv("MEDPAROLE_WORKERS", raising=False)
+    flows.prestart_pool(1)
+    settings = flows.resolve_settings(None, 1, None)
+    limits, worker_limits = flows.read_limits(settings), flows._worker_limits(settings)
+    started = list(flows._prestarted)
+    assert len(started) == 1 and all(w.process.is_alive() for w in started[0][1]._workers)
+    other = flows._pool(2, limits, worker_limits)
+    assert other is not started[0][1] and not other._workers  # other settings: a pool of its own, started lazily
+    with flows._pool(1, limits, worker_limits) as pool:
+        assert pool is started[0][1] and not flows._prestarted
+        [(key, extraction)] = list(pool.run([Job("a", data_dir / "letter.txt", "letter.txt")]))
+        assert key == "a" and extraction.status is Status.OK
+    flows.prestart_pool(1)
+    process = flows._prestarted[0][1]._workers[0].process
+    flows.discard_prestarted_pool()
+    assert not flows._prestarted and not process.is_alive()
