@@ -46,3 +46,41 @@ def test_stage_keeps_large_files_byte_for_byte(tmp_path: Path, monkeypatch: pyte
     assert item.stored.read_bytes() == big.read_bytes()
     assert item.byte_size == big.stat().st_size
     assert not list(item.stored.parent.glob(".*.tmp"))
+
+
+def test_discover_resolves_links_to_files_and_does_not_follow_links_to_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real paths, sorted as paths; hidden, editor and OS files skipped; a link to a file gives the file (once), a
+    link to a folder is not walked (as os.walk), a broken link and an unreadable folder are passed over."""
+    import os
+
+    inbox = tmp_path / "inbox"
+    (inbox / "a-b").mkdir(parents=True)
+    (inbox / "a" / "b").mkdir(parents=True)
+    (inbox / ".hidden").mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for path in (inbox / "a-b" / "x.pdf", inbox / "a" / "b" / "y.txt", inbox / "z.docx", outside / "o.pdf"):
+        path.write_text("x")
+    for junk in (".DS_Store", "notes.txt~", "Thumbs.db", ".secret.pdf"):
+        (inbox / junk).write_text("x")
+    (inbox / ".hidden" / "h.pdf").write_text("x")
+    (inbox / "link.pdf").symlink_to(outside / "o.pdf")
+    (inbox / "twice.docx").symlink_to(inbox / "z.docx")
+    (inbox / "folder-link").symlink_to(outside, target_is_directory=True)
+    (inbox / "broken.pdf").symlink_to(tmp_path / "gone.pdf")
+    locked = inbox / "locked"
+    locked.mkdir()
+    (locked / "l.pdf").write_text("x")
+    real_scandir = os.scandir
+
+    def scandir(folder: str):  # type: ignore[no-untyped-def]
+        if Path(folder) == locked.resolve():  # a folder this user may not read (mode bits do not stop root)
+            raise PermissionError(13, "Permission denied", folder)
+        return real_scandir(folder)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = discover([inbox, inbox / "z.docx"])
+    expected = [inbox / "a" / "b" / "y.txt", inbox / "a-b" / "x.pdf", inbox / "z.docx", outside / "o.pdf"]
+    assert found == sorted(p.resolve() for p in expected)
