@@ -27,7 +27,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Two runs with different data dirs never touch each other.",
     ),
     Setting("MEDPAROLE_WORKERS", "0", "Extraction worker processes; 0 means one per CPU core."),
-    Setting("MEDPAROLE_BATCH_SIZE", "500", "Documents per Prefect task; larger batches mean less Prefect overhead."),
+    Setting("MEDPAROLE_BATCH_SIZE", "1000", "Documents per Prefect task; larger batches mean less Prefect overhead."),
     Setting(
         "MEDPAROLE_DOC_TIMEOUT_S",
         "180",
