@@ -416,6 +416,22 @@ def _browser_processes(server_pid: int) -> list[psutil.Process]:
     return [p for p in _tree(os.getpid())[1:] if p.pid not in server]
 
 
+class CpuMeter:
+    """CPU seconds of the dashboard server and of the browser (this process's other descendants), and wall
+    seconds, from its creation to `used()`: on this machine they share the same cores."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid, self.server = server_pid, _tree(server_pid)
+        self.start = (cpu_seconds(self.server), cpu_seconds(_browser_processes(server_pid)), time.monotonic())
+
+    def used(self) -> dict[str, float]:
+        return {
+            "server_cpu_s": round(cpu_seconds(self.server) - self.start[0], 1),
+            "browser_cpu_s": round(cpu_seconds(_browser_processes(self.server_pid)) - self.start[1], 1),
+            "wall_s": round(time.monotonic() - self.start[2], 1),
+        }
+
+
 async def concurrent_sessions(
     url: str, sessions: int, changes: int, pseudonym: str, server_pid: int, think: tuple[float, float]
 ) -> tuple[list[Session], dict[str, float]]:
@@ -426,8 +442,7 @@ async def concurrent_sessions(
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            server = _tree(server_pid)
-            before = (cpu_seconds(server), cpu_seconds(_browser_processes(server_pid)), time.monotonic())
+            meter = CpuMeter(server_pid)
             results = list(
                 await asyncio.gather(
                     *(
@@ -438,11 +453,7 @@ async def concurrent_sessions(
                     )
                 )
             )
-            used = {
-                "server_cpu_s": round(cpu_seconds(server) - before[0], 1),
-                "browser_cpu_s": round(cpu_seconds(_browser_processes(server_pid)) - before[1], 1),
-                "wall_s": round(time.monotonic() - before[2], 1),
-            }
+            used = meter.used()
         finally:
             await browser.close()
     return results, used

@@ -53,12 +53,10 @@ from dashboard_bench import (
     FILTER_PAGES,
     IDLE,
     PAGES,
+    CpuMeter,
     Session,
-    _browser_processes,
     _pick_option,
-    _tree,
     change_filter,
-    cpu_seconds,
     page_url,
     record_console,
     rendered_script,
@@ -442,8 +440,7 @@ async def load_test(
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            server = _tree(server_pid)
-            before = (cpu_seconds(server), cpu_seconds(_browser_processes(server_pid)), time.monotonic())
+            meter = CpuMeter(server_pid)
             sessions_task = asyncio.gather(
                 *(
                     run_load_session(browser, shared, i, args.min_changes, args.every, args.think)
@@ -454,11 +451,7 @@ async def load_test(
             ran = await sequence(shared, slices, uploads, args)
             sessions = list(await sessions_task)
             ended = time.monotonic()
-            used = {
-                "server_cpu_s": round(cpu_seconds(server) - before[0], 1),
-                "browser_cpu_s": round(cpu_seconds(_browser_processes(server_pid)) - before[1], 1),
-                "wall_s": round(time.monotonic() - before[2], 1),
-            }
+            used = meter.used()
         finally:
             await browser.close()
             stop.set()

@@ -193,12 +193,17 @@ def test_finditer_finds_exactly_what_the_pattern_finds(corpus_texts: list[str]) 
     ],
 )
 def test_beginnings(pattern: str, beginnings: set[str] | None) -> None:
-    starts = prefilter._starts(re.compile(pattern))
+    """Exactly these beginnings are read, and the scan looks for each of them and nothing shorter."""
+    regex = re.compile(pattern)
+    starts = prefilter._starts(regex)
     if beginnings is None:
         assert starts is None
-    else:
-        assert starts is not None
-        assert {b for b in beginnings if starts.fullmatch(b)} == beginnings
+        return
+    tree = prefilter.sre_parse.parse(regex.pattern, regex.flags)
+    assert prefilter._beginnings(list(tree), prefilter._BEGINNING_CHARS) == beginnings
+    assert starts is not None
+    assert all(starts.fullmatch(b) for b in beginnings)
+    assert not any(starts.match(b[:-1]) for b in beginnings)
 
 
 def test_finditer_folds_case_as_re_does() -> None:
