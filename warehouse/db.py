@@ -128,8 +128,9 @@ def connect_memory() -> duckdb.DuckDBPyConnection:
 
 
 def publish(con: duckdb.DuckDBPyConnection, published: Path) -> Path:
-    """Copy the working warehouse into a new file, store the case roll-ups in it (warehouse/rollups.py), and
-    atomically put it in place of the published copy."""
+    """Copy the working warehouse into a new file, store the case roll-ups in it (warehouse/rollups.py: copied
+    from the current published copy when nothing they rest on changed), and atomically put it in place of the
+    published copy."""
     published.parent.mkdir(parents=True, exist_ok=True)
     # Copies left by a publish that was killed half-way are never read; remove them.
     for stale in published.parent.glob(f".{published.name}.*.tmp"):
@@ -138,13 +139,17 @@ def publish(con: duckdb.DuckDBPyConnection, published: Path) -> Path:
     con.execute("CHECKPOINT")
     source = first_row(con.execute("SELECT current_database()"))
     assert source is not None
+    previous = _attach_previous(con, published)
     con.execute("ATTACH ? AS medparole_publish", [str(tmp)])
     try:
         name = str(source[0]).replace('"', '""')  # an identifier DuckDB gave us, quoted
         con.execute(f'COPY FROM DATABASE "{name}" TO medparole_publish')
-        rollups.materialize(con, "medparole_publish")
+        if rollups.materialize(con, "medparole_publish", previous):
+            log.info("nothing the case roll-ups rest on changed: copied them from the published copy")
     finally:
         con.execute("DETACH medparole_publish")
+        if previous:
+            con.execute(f"DETACH {previous}")
     with tmp.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(tmp, published)
@@ -154,6 +159,19 @@ def publish(con: duckdb.DuckDBPyConnection, published: Path) -> Path:
     finally:
         os.close(directory)
     return published
+
+
+def _attach_previous(con: duckdb.DuckDBPyConnection, published: Path) -> str | None:
+    """The current published copy, attached read-only to reuse its roll-ups; None when there is none or it
+    cannot be opened (then they are computed, as on a first publish)."""
+    if not published.exists():
+        return None
+    try:
+        con.execute("ATTACH ? AS medparole_previous (READ_ONLY)", [str(published)])
+    except duckdb.Error as exc:
+        log.info("the published copy cannot be read (%s): computing the case roll-ups", type(exc).__name__)
+        return None
+    return "medparole_previous"
 
 
 @contextlib.contextmanager

@@ -52,27 +52,26 @@ def known_documents(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def record_sources(con: duckdb.DuckDBPyConnection, sources: Sequence[tuple[str, str]]) -> None:
-    """Remember where each (sha256, path) was seen; the same content under a new name keeps its identity."""
+    """Remember where each (sha256, path) was seen; the same content under a new name keeps its identity.
+
+    The rows go in as list parameters, not an Arrow table: building one from Python values makes pyarrow import
+    pandas, about a second of a re-run that has nothing else to load."""
     if not sources:
         return
-    table = pa.table(
-        {
-            "sha256": [sha for sha, _ in sources],
-            "source_path": [path for _, path in sources],
-            "file_name": [PurePath(path).name for _, path in sources],
-        }
-    )
-    con.register("incoming_sources", table)
-    try:
-        con.execute(
-            """
-            INSERT INTO document_sources (sha256, source_path, file_name)
-            SELECT DISTINCT sha256, source_path, file_name FROM incoming_sources
-            ON CONFLICT DO NOTHING
-            """
+    con.execute(
+        """
+        INSERT INTO document_sources (sha256, source_path, file_name)
+        SELECT DISTINCT * FROM (
+            SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]), unnest($3::VARCHAR[])
         )
-    finally:
-        con.unregister("incoming_sources")
+        ON CONFLICT DO NOTHING
+        """,
+        [
+            [sha for sha, _ in sources],
+            [path for _, path in sources],
+            [PurePath(path).name for _, path in sources],
+        ],
+    )
 
 
 def load_documents(con: duckdb.DuckDBPyConnection, items: Sequence[LoadItem]) -> int:

@@ -3,13 +3,14 @@ included, and a scope to a few cases reads those cases as the whole warehouse wo
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import duckdb
 from corpus_support import KEY
 
 from pipeline.flows import to_load_item
-from warehouse import case_queries, cases, corrections, db, load, rollups
+from warehouse import case_queries, cases, corrections, db, load, rollups, runs
 from warehouse.corrections import Action, Correction
 
 VIEWS = ("case_summary", "review_queue", "deadlines", "case_identities", "case_conflicts", "document_list")
@@ -71,3 +72,55 @@ def test_reading_one_case_in_its_scope_gives_what_the_whole_warehouse_gives(extr
                 scoped = [read(reader, case_id) for read in reads]
             for a, b in zip(whole, scoped, strict=True):
                 assert a.equals(b)
+
+
+def test_an_unchanged_warehouse_publishes_the_stored_roll_ups_again_a_changed_one_computes_them(  # type: ignore[no-untyped-def]
+    extracted_corpus, tmp_path: Path, caplog
+) -> None:
+    writer, published = _published(extracted_corpus, tmp_path)
+    reused = "copied them from the published copy"
+    runs.finish_run(writer, runs.start_run(writer, "ingest", "test"), runs.RunCounts())  # the ledger is no input
+    with caplog.at_level(logging.INFO, logger="warehouse.db"):
+        db.publish(writer, published)
+    assert reused in caplog.text
+    with db.open_published(published) as reader:
+        for view in VIEWS:
+            assert _rows(reader, view) == _rows(writer, view), view
+        assert reader.execute("SELECT count(*) FROM runs").fetchall() == [(1,)]
+
+    # A second doubtful diagnosis: the review queue must show it, so the roll-ups are computed again.
+    writer.execute(
+        "UPDATE facts SET confidence = 0.3 WHERE (sha256, fact_index) = (SELECT (sha256, fact_index) FROM facts "
+        "WHERE field = 'diagnosis' AND confidence > 0.6 ORDER BY sha256 DESC, fact_index LIMIT 1)"
+    )
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="warehouse.db"):
+        db.publish(writer, published)
+    assert reused not in caplog.text
+    with db.open_published(published) as reader:
+        for view in VIEWS:
+            assert _rows(reader, view) == _rows(writer, view), view
+    writer.close()
+
+
+def test_the_inputs_fingerprint_changes_with_any_row_the_roll_ups_may_read_and_not_with_the_run_ledger(  # type: ignore[no-untyped-def]
+    extracted_corpus, tmp_path: Path
+) -> None:
+    writer, _ = _published(extracted_corpus, tmp_path)
+    before = rollups.inputs_fingerprint(writer)
+    runs.start_run(writer, "ingest", "test")
+    assert rollups.inputs_fingerprint(writer) == before
+    sha = writer.execute("SELECT min(sha256) FROM documents").fetchall()[0][0]
+    changes = (
+        ("INSERT INTO document_sources (sha256, source_path, file_name) VALUES (?, '/moved/a.pdf', 'a.pdf')", [sha]),
+        ("UPDATE facts SET value = value || ' ' WHERE sha256 = ? AND fact_index = 0", [sha]),
+        ("UPDATE documents SET language = 'xx' WHERE sha256 = ?", [sha]),
+        ("DELETE FROM case_links WHERE rowid = (SELECT min(rowid) FROM case_links)", []),
+    )
+    seen = {before}
+    for sql, params in changes:
+        writer.execute(sql, params)
+        after = rollups.inputs_fingerprint(writer)
+        assert after not in seen, sql
+        seen.add(after)
+    writer.close()
