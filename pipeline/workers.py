@@ -190,14 +190,17 @@ class ExtractionPool:
         """Fill the workers up to `_IN_FLIGHT` jobs each, the least loaded first, starting workers up to the pool's
         size; False once `source` is exhausted and nothing waits for a retry."""
         while True:
-            if len(self._workers) < self.size and all(w.jobs for w in self._workers):
-                self._workers.append(self._start_worker())
-            worker = min(self._workers, key=lambda w: len(w.jobs))
-            if len(worker.jobs) >= _IN_FLIGHT:
+            grow = len(self._workers) < self.size and all(w.jobs for w in self._workers)
+            if not grow and len(min(self._workers, key=lambda w: len(w.jobs)).jobs) >= _IN_FLIGHT:
                 return True
             job = retry.pop() if retry else next(source, None)
             if job is None:
                 return False
+            # A worker starts only for a job in hand: a run with nothing to extract (a re-run of known files)
+            # starts none, where each would spend seconds of CPU loading spaCy beside the hashing.
+            if grow:
+                self._workers.append(self._start_worker())
+            worker = min(self._workers, key=lambda w: len(w.jobs))
             try:
                 worker.conn.send(job)
             except (BrokenPipeError, OSError):

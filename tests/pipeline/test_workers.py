@@ -20,6 +20,22 @@ def test_pool_returns_one_result_per_job_across_workers(data_dir: Path) -> None:
     assert all(r.status is Status.OK for r in results.values())
 
 
+def test_pool_starts_a_worker_only_for_a_job_and_no_more_than_it_needs(data_dir: Path) -> None:
+    started = []
+
+    def jobs(count: int):  # type: ignore[no-untyped-def]
+        # The pool takes a job only when a worker has room: what it runs before the first job must be nothing.
+        started.append(len(pool._workers))
+        for _ in range(count):
+            yield Job("letter.txt", data_dir / "letter.txt", "letter.txt")
+
+    with ExtractionPool(2, ReadLimits(), WorkerLimits(timeout_s=60)) as pool:
+        assert list(pool.run(jobs(0))) == []  # a re-run of known files: every file skipped
+        assert started == [0] and pool._workers == []
+        assert len(list(pool.run(jobs(1)))) == 1
+        assert len(pool._workers) == 1  # one job, one worker of the two allowed
+
+
 def test_pool_kills_a_document_past_its_time_limit_and_goes_on(data_dir: Path) -> None:
     # OCR of a page takes seconds; a limit of a tenth of a second must stop it, not the run.
     jobs = [
