@@ -156,29 +156,56 @@ _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
 
+# In a beginning, this character stands for any digit (\d): lower-casing changes no digit, and makes none.
+DIGIT = "\ue000"
+_DIGIT_RANGE = (ord("0"), ord("9"))
+
+
 def _lower_char(code: int) -> str | None:
     """The lower-cased character a literal stands for in the lower-cased text, or None when lower-casing does not
     keep it to one character re's IGNORECASE agrees with."""
     ch = chr(code)
     if ch in " \t\n" or ch in _SAFE:
         return ch.lower()
+    if ch.isprintable() and ch.lower() == ch == ch.upper():  # no case at all ("€"): only itself, in any text
+        return ch
     return None
 
 
+def _class_chars(items: Any) -> set[str | None]:
+    """The beginning characters a class stands for; None among them when one is not known. A digit category or a
+    range of digits stands for DIGIT: any digit, a superset, which only adds places to try."""
+    chars: set[str | None] = set()
+    for op, av in items:
+        if op is sre.LITERAL:
+            chars.add(_lower_char(av))
+        elif (op is sre.CATEGORY and av is sre.CATEGORY_DIGIT) or (
+            op is sre.RANGE and _DIGIT_RANGE[0] <= av[0] <= av[1] <= _DIGIT_RANGE[1]
+        ):
+            chars.add(DIGIT)
+        else:
+            chars.add(None)
+    return chars
+
+
 def _beginnings(items: list[Any], k: int) -> set[str]:
-    """Strings of at most `k` lower-case characters one of which begins every match of `items` (lower-cased);
-    {""} when nothing useful is known. Zero-width assertions are passed over (a beginning that ignores them
-    still begins every match)."""
+    """Strings of at most `k` lower-case characters (DIGIT for any digit) one of which begins every match of
+    `items` (lower-cased); {""} when nothing useful is known. Lookbehinds, negative lookaheads and anchors are
+    passed over (a beginning that ignores them still begins every match); a lookahead's own beginnings begin
+    every match too."""
     if k == 0 or not items:
         return {""}
     (op, av), rest = items[0], items[1:]
+    if op is sre.ASSERT and av[0] == 1:  # (?=...): what follows must begin as it does
+        ahead = _beginnings(list(av[1]), k)
+        return ahead if "" not in ahead else _beginnings(rest, k)
     if op in _ZERO_WIDTH:
         return _beginnings(rest, k)
     if op is sre.LITERAL:
         ch = _lower_char(av)
         return {""} if ch is None else {ch + tail for tail in _beginnings(rest, k - 1)}
-    if op is sre.IN:
-        chars = {_lower_char(v) if o is sre.LITERAL else None for o, v in av}
+    if op is sre.IN or op is sre.CATEGORY:
+        chars = _class_chars(av if op is sre.IN else [(op, av)])
         if None in chars or len(chars) > 8:
             return {""}
         tails = _beginnings(rest, k - 1)
@@ -195,10 +222,22 @@ def _beginnings(items: list[Any], k: int) -> set[str]:
                 return {""}
         return found
     if op in _REPEATS:
-        low, _high, body = av
-        found = _beginnings(list(body), k) if low >= 1 else _beginnings(list(body), k) | _beginnings(rest, k)
-        return found
+        return _repeat_beginnings(op, av, rest, k)
     return {""}
+
+
+def _repeat_beginnings(op: Any, av: Any, rest: list[Any], k: int) -> set[str]:
+    """X{low,high} is X then X{low-1,high-1} (or nothing, when low is 0), read on into what follows. Only a body
+    whose every match begins with a known character is unrolled (each step then uses up one of the `k`)."""
+    low, high, body = av
+    body = list(body)
+    if high == 0:  # X{0}: nothing
+        return _beginnings(rest, k)
+    if "" in _beginnings(body, 1):
+        return _beginnings(body, k) if low >= 1 else _beginnings(body, k) | _beginnings(rest, k)
+    again = [] if high == 1 else [(op, (max(0, low - 1), high if high == sre.MAXREPEAT else high - 1, body))]
+    once = _beginnings([*body, *again, *rest], k)
+    return once if low >= 1 else once | _beginnings(rest, k)
 
 
 def _starts(regex: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -222,14 +261,15 @@ def _beginnings_regex(regex: re.Pattern[str]) -> re.Pattern[str] | None:
     except re.error:  # pragma: no cover - the pattern compiled, so it parses
         return None
     for k in range(_BEGINNING_CHARS, 1, -1):
+        # Too many beginnings (here, or in a branch, which then gives up with "") are fewer when shorter.
         found = _beginnings(list(tree), k)
-        if len(found) <= _MAX_BEGINNINGS:
+        if "" not in found and len(found) <= _MAX_BEGINNINGS:
             break
     if "" in found or min(len(s) for s in found) < 2 or len(found) > _MAX_BEGINNINGS:
         return None
     from pipeline.extractors.alternation import trie
 
-    return re.compile(trie([re.escape(ch) for ch in s] for s in found))
+    return re.compile(trie([r"\d" if ch == DIGIT else re.escape(ch) for ch in s] for s in found))
 
 
 def finditer(regex: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:

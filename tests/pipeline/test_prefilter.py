@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pipeline import classify, prefilter, rules
 from pipeline.extractors import costs, date_roles, dates, decisions, diagnoses, organisations, parties, treatments
 from pipeline.extractors.alternation import trie
+from pipeline.prefilter import DIGIT as D
 from pipeline.prefilter import finditer, lowered, may_match, required_literals
 from pipeline.readers import ReadLimits, read_document
 
@@ -188,7 +189,12 @@ def test_finditer_finds_exactly_what_the_pattern_finds(corpus_texts: list[str]) 
         (r"\b(?:have\s+)?followed", {"have", "foll"}),  # an optional part: with it and without it
         (r"(?<![\w])[Pp]atient", {"pati"}),  # lookarounds are passed over
         (r"(?i:DOB|D\.O\.B)", {"dob", "d.o."}),
-        (r"\d{3}-\d{4}", None),  # no literal beginning: scanned as it is
+        (r"\d{3}-\d{4}", {D + D + D + "-"}),  # a digit stands for any digit; a repeat is read on, one at a time
+        (r"[0-9]{1,2}(?:st|nd)", {D + "st", D + "nd", D + D + "st", D + D + "nd"}),  # a range of digits: any digit
+        (r"(?=(?:parole|permiso))\w+", {"paro", "perm"}),  # a lookahead: what follows begins as it does
+        (r"(?:€|\$) ?\d", {"€ " + D, "€" + D, "$ " + D, "$" + D}),  # a character with no case is itself
+        (r"x{0}ab|cd", {"ab", "cd"}),  # X{0} is nothing
+        (r"\s*\d+", None),  # any space first: nothing known
         (r"(?:ab|c)", None),  # one alternative too short to be worth looking for
     ],
 )
@@ -202,8 +208,9 @@ def test_beginnings(pattern: str, beginnings: set[str] | None) -> None:
     tree = prefilter.sre_parse.parse(regex.pattern, regex.flags)
     assert prefilter._beginnings(list(tree), prefilter._BEGINNING_CHARS) == beginnings
     assert starts is not None
-    assert all(starts.fullmatch(b) for b in beginnings)
-    assert not any(starts.match(b[:-1]) for b in beginnings)
+    written = {b.replace(D, "7") for b in beginnings}  # DIGIT in a beginning: any digit in the text
+    assert all(starts.fullmatch(b) for b in written)
+    assert not any(starts.match(b[:-1]) for b in written)
 
 
 def test_finditer_folds_case_as_re_does() -> None:
@@ -214,8 +221,11 @@ def test_finditer_folds_case_as_re_does() -> None:
         assert _spans(finditer(pattern, text)) == _spans(pattern.finditer(text)) != [], text
 
 
-_ATOMS = ["on", "ON", "behalf", "of", "Ana", "ANA", r"\s+", r"\b", " ", r"\d", "[Pp]", "x", r"(?<!\w)", r"(?!\d)"]
-_TEXT = st.text(alphabet="onbehalfANxpP 0123456789İıſ\u212a\n.", max_size=60)
+_ATOMS = [
+    "on", "ON", "behalf", "of", "Ana", "ANA", r"\s+", r"\b", " ", r"\d", "[Pp]", "x", r"(?<!\w)", r"(?!\d)",
+    r"\d{1,3}", "[0-9]", "[1-3]?", "€", "µ", r"(?=on)", r"(?=\d)", "x{0,2}", "(?:ab){2,}",
+]  # fmt: skip
+_TEXT = st.text(alphabet="onbehalfANxpP 0123456789İıſ\u212a\n.€µμΜ٣", max_size=60)
 
 
 @st.composite
