@@ -61,6 +61,7 @@ def main() -> None:
         "first_ingest_s": round(first.seconds, 1),
         "first_ingest_pages_per_s": round(pages / first.seconds, 1),
         "first_ingest_docs_per_s": round(loaded / first.seconds, 1),
+        "first_ingest_peak_tree_pss_mb": round(first.peak_tree_pss_mb),
         "first_ingest_peak_tree_rss_mb": round(first.peak_tree_rss_mb),
         "first_ingest_peak_worker_rss_mb": round(first.peak_single_rss_mb),
         "prefect_start_s": round(prefect_start, 1),
@@ -70,6 +71,7 @@ def main() -> None:
         "rerun_skipped": last[1],
         "reextract_s": round(reextract.seconds, 1),
         "reextract_docs_per_s": round(loaded / reextract.seconds, 1),
+        "reextract_peak_tree_pss_mb": round(reextract.peak_tree_pss_mb),
         "reextract_peak_tree_rss_mb": round(reextract.peak_tree_rss_mb),
     }
     report("ingest", results)

@@ -259,7 +259,12 @@ def _home_country(text: str) -> str | None:
 def _unavailable_facts(ctx: TextContext) -> list[Fact]:
     by_name = countries()[0]
     found: list[tuple[int, int, bool, str | None, float]] = []
-    chunks = [(m.start(), m.end()) for m in _SENTENCE_CHUNK.finditer(ctx.text) if _CUE.search(m.group())]
+    # The cue is looked for where one of its beginnings is (prefilter.finditer): it has no literal first character.
+    chunks = [
+        (m.start(), m.end())
+        for m in _SENTENCE_CHUNK.finditer(ctx.text)
+        if next(finditer(_CUE, ctx.text, m.start(), m.end()), None) is not None
+    ]
     matches = [
         (rule, match)
         for rule in unavailable_rules()
