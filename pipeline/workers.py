@@ -15,6 +15,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -94,7 +95,11 @@ def _worker_main(
         except EOFError:
             return
         if job is None:
-            return
+            # Every result is sent: leave without the interpreter's teardown of spaCy's objects, a few tenths
+            # of a second the pool's close (and the end of every run) would wait for.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
         result = None
         try:
             if job.pages is not None:

@@ -38,6 +38,10 @@ class LoadItem:
     source_path: str | None = None
 
 
+# One encoder for every fact: json.dumps with options builds a new one on each call.
+_ATTRIBUTES_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def _value_columns(value: Any) -> tuple[str, str, float | None]:
     if isinstance(value, bool):
         return ("true" if value else "false"), "boolean", None
@@ -107,24 +111,23 @@ def load_documents(con: duckdb.DuckDBPyConnection, items: Sequence[LoadItem]) ->
             pages["start_offset"].append(page.start)
             pages["text"].append(page.text)
             pages["ocr"].append(page.ocr)
-        for index, fact in enumerate(r.get("facts", [])):
+        record_facts = r.get("facts", [])
+        count = len(record_facts)
+        facts["sha256"] += [r["sha256"]] * count
+        facts["fact_index"] += range(count)
+        facts["extractor_version"] += [item.extractor_version] * count
+        for fact in record_facts:
             value, value_type, number = _value_columns(fact["value"])
-            for key, column_value in (
-                ("sha256", r["sha256"]),
-                ("fact_index", index),
-                ("field", fact["field"]),
-                ("value", value),
-                ("value_type", value_type),
-                ("value_number", number),
-                ("text", fact["text"]),
-                ("page", fact.get("page")),
-                ("start_offset", fact["start"]),
-                ("end_offset", fact["end"]),
-                ("confidence", fact.get("confidence")),
-                ("attributes", json.dumps(fact.get("attributes") or {}, ensure_ascii=False, sort_keys=True)),
-                ("extractor_version", item.extractor_version),
-            ):
-                facts[key].append(column_value)
+            facts["field"].append(fact["field"])
+            facts["value"].append(value)
+            facts["value_type"].append(value_type)
+            facts["value_number"].append(number)
+            facts["text"].append(fact["text"])
+            facts["page"].append(fact.get("page"))
+            facts["start_offset"].append(fact["start"])
+            facts["end_offset"].append(fact["end"])
+            facts["confidence"].append(fact.get("confidence"))
+            facts["attributes"].append(_ATTRIBUTES_JSON.encode(fact.get("attributes") or {}))
     shas = pa.table({"sha256": sorted({item.record["sha256"] for item in items})})
     with db.transaction(
         con,

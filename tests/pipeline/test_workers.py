@@ -16,8 +16,10 @@ def test_pool_returns_one_result_per_job_across_workers(data_dir: Path) -> None:
     jobs = [Job(name, data_dir / name, name) for name in names]
     with ExtractionPool(2, ReadLimits(), WorkerLimits(timeout_s=60)) as pool:
         results = dict(pool.run(jobs))
+        processes = [worker.process for worker in pool._workers]
     assert sorted(results) == sorted(names)
     assert all(r.status is Status.OK for r in results.values())
+    assert [process.exitcode for process in processes] == [0, 0]  # each left when told to, none was killed
 
 
 def test_pool_starts_a_worker_only_for_a_job_and_no_more_than_it_needs(data_dir: Path) -> None:
