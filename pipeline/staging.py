@@ -74,18 +74,21 @@ def store_path(store: Path, sha256: str) -> Path:
 
 def stage(path: Path, store: Path) -> StagedFile:
     """Hash the file and copy it into the store unless an identical copy is already there. A file up to
-    `_ONE_READ_BYTES` is read once, for both (most paperwork is a few kilobytes to a few megabytes)."""
-    size = path.stat().st_size
-    if size > _ONE_READ_BYTES:
+    `_ONE_READ_BYTES` is read once, for both (most paperwork is a few kilobytes to a few megabytes), through one
+    open file: its size from that, and the store's copy looked for by name (no Path arithmetic per file)."""
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read() if size <= _ONE_READ_BYTES else None
+    if data is None:
         sha = sha256_file(path)
         target = store_path(store, sha)
         if not target.exists():
             _write_atomically(target, lambda tmp: shutil.copyfile(path, tmp))
         return StagedFile(sha256=sha, source=str(path), stored=target, byte_size=size)
-    data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
-    target = store_path(store, sha)
-    if not target.exists():
+    stored = os.path.join(store, sha[:2], sha)
+    target = Path(stored)
+    if not os.path.exists(stored):
         _write_atomically(target, lambda tmp: tmp.write_bytes(data))
     return StagedFile(sha256=sha, source=str(path), stored=target, byte_size=len(data))
 
