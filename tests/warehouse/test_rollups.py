@@ -124,3 +124,18 @@ def test_the_inputs_fingerprint_changes_with_any_row_the_roll_ups_may_read_and_n
         assert after not in seen, sql
         seen.add(after)
     writer.close()
+
+
+def test_a_damaged_published_copy_is_replaced_by_the_next_publish_with_roll_ups_computed(  # type: ignore[no-untyped-def]
+    extracted_corpus, tmp_path: Path
+) -> None:
+    """The message of a damaged copy says to publish again: that publish cannot copy roll-ups from it, so it
+    computes them."""
+    writer, published = _published(extracted_corpus, tmp_path)
+    published.write_bytes(b"%PDF-1.7 not a warehouse\n" * 200)
+    db.publish(writer, published)
+    with db.open_published(published) as reader:
+        assert rollups.is_materialized(reader)
+        for view in VIEWS:
+            assert _rows(reader, view) == _rows(writer, view), view
+    writer.close()
