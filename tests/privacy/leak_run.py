@@ -149,17 +149,31 @@ VANISHING = "moved away.txt"  # a file that is gone by the time it is read (the 
 
 @contextlib.contextmanager
 def _vanishing_file(tried: list[Path]) -> Iterator[None]:
-    """Reading the VANISHING file fails as a file moved away mid-run does: FileNotFoundError with its path."""
+    """Reading the VANISHING file fails as a file moved away mid-run does: FileNotFoundError with its path, whether
+    it is read through Path.read_bytes or opened (as staging opens each file it hashes)."""
+    import builtins
+
+    import pipeline.staging as staging
+
     read_bytes = Path.read_bytes
+
+    def gone(path: Path) -> FileNotFoundError:
+        tried.append(path)
+        return FileNotFoundError(2, "No such file or directory", str(path))
 
     def read(path: Path) -> bytes:
         if path.name.endswith(VANISHING):
-            tried.append(path)
-            raise FileNotFoundError(2, "No such file or directory", str(path))
+            raise gone(path)
         return read_bytes(path)
+
+    def opened(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(file, str | Path) and str(file).endswith(VANISHING):
+            raise gone(Path(file))
+        return builtins.open(file, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(Path, "read_bytes", read)
+        mp.setattr(staging, "open", opened, raising=False)
         yield
 
 
