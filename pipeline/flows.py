@@ -14,7 +14,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from prefect.cache_policies import NO_CACHE
 from pipeline.extract import extractor_version
 from pipeline.models import Extraction, Page, Status
 from pipeline.readers import ReadLimits
-from pipeline.staging import Intake, StagedFile, discover
+from pipeline.staging import FileStat, Intake, StagedFile, discover
 from pipeline.workers import ExtractionPool, Job, WorkerLimits
 from warehouse import cases, db, load, runs
 from warehouse.settings import Settings, load_settings
@@ -320,7 +320,10 @@ def ingest(
         files = find_files([Path(p) for p in paths])
         known = known_documents_status(con)
         intake = Intake(
-            files, settings.store_dir, lambda sha: sha not in known or (retry_failed and known[sha] == "failed")
+            files,
+            settings.store_dir,
+            lambda sha: sha not in known or (retry_failed and known[sha] == "failed"),
+            {path: FileStat(*row) for path, row in load.file_stats(con).items()},
         )
         _report(0, len(files))
         limits = _worker_limits(settings)
@@ -331,6 +334,7 @@ def ingest(
             with _pool(min(settings.workers, len(files)), read_limits(settings), limits) as pool:
                 _extract_and_load(con, pool, jobs, intake.by_key, intake.expected, settings.batch_size, counts)
         load.record_sources(con, [(s.sha256, s.source) for s in intake.staged])
+        load.record_file_stats(con, [(s.source, *astuple(s.hashed)) for s in intake.staged if s.hashed])
         counts.seen, counts.new, counts.skipped = len(files), intake.new, intake.skipped
         counts.failed += len(intake.unreadable)
         if intake.unreadable:

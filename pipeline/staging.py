@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,13 +17,44 @@ _IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
 
 @dataclass(frozen=True)
+class FileStat:
+    """What a file looked like when it was hashed. The same device, inode, size, modification and change times
+    are taken to mean the same content (as git and rsync take them): a re-run does not read the file again. The
+    change time is set by the system on every write and cannot be set back by a program; a file changed within
+    `_RACY_NS` before it was read is never taken on trust, since a second write in the same clock step would
+    leave its times as they were."""
+
+    device: int
+    inode: int
+    byte_size: int
+    mtime_ns: int
+    ctime_ns: int
+    sha256: str
+    hashed_at_ns: int
+
+    def describes(self, stat: os.stat_result) -> bool:
+        return self.ctime_ns + _RACY_NS < self.hashed_at_ns and (
+            stat.st_dev,
+            stat.st_ino,
+            stat.st_size,
+            stat.st_mtime_ns,
+            stat.st_ctime_ns,
+        ) == (self.device, self.inode, self.byte_size, self.mtime_ns, self.ctime_ns)
+
+
+_RACY_NS = 2_000_000_000  # coarser than any filesystem's time step (FAT: 2 s)
+
+
+@dataclass(frozen=True)
 class StagedFile:
-    """A file found in the input, hashed and kept in the store."""
+    """A file found in the input, hashed and kept in the store; `hashed` is what it looked like when it was read
+    and hashed in this run (None when its known stats vouched for its content)."""
 
     sha256: str
     source: str
     stored: Path
     byte_size: int
+    hashed: FileStat | None = None
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -72,25 +104,30 @@ def store_path(store: Path, sha256: str) -> Path:
     return store / sha256[:2] / sha256
 
 
-def stage(path: Path, store: Path) -> StagedFile:
-    """Hash the file and copy it into the store unless an identical copy is already there. A file up to
-    `_ONE_READ_BYTES` is read once, for both (most paperwork is a few kilobytes to a few megabytes), through one
-    open file: its size from that, and the store's copy looked for by name (no Path arithmetic per file)."""
+def stage(path: Path, store: Path, known: FileStat | None = None) -> StagedFile:
+    """Hash the file and copy it into the store unless an identical copy is already there. When `known` (what
+    the file looked like when it was last hashed) still describes it and the store holds that content, the file
+    is not read at all. A file up to `_ONE_READ_BYTES` is read once, for both hashing and storing (most paperwork
+    is a few kilobytes to a few megabytes), through one open file."""
+    if known is not None and known.describes(os.stat(path)):
+        kept = os.path.join(store, known.sha256[:2], known.sha256)
+        if os.path.exists(kept):
+            return StagedFile(sha256=known.sha256, source=str(path), stored=Path(kept), byte_size=known.byte_size)
+    hashed_at = time.time_ns()
     with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        data = handle.read() if size <= _ONE_READ_BYTES else None
-    if data is None:
-        sha = sha256_file(path)
-        target = store_path(store, sha)
-        if not target.exists():
-            _write_atomically(target, lambda tmp: shutil.copyfile(path, tmp))
-        return StagedFile(sha256=sha, source=str(path), stored=target, byte_size=size)
-    sha = hashlib.sha256(data).hexdigest()
+        stat = os.fstat(handle.fileno())  # what is read is described by these, taken before the read
+        data = handle.read() if stat.st_size <= _ONE_READ_BYTES else None
+    sha = sha256_file(path) if data is None else hashlib.sha256(data).hexdigest()
     stored = os.path.join(store, sha[:2], sha)
     target = Path(stored)
     if not os.path.exists(stored):
-        _write_atomically(target, lambda tmp: tmp.write_bytes(data))
-    return StagedFile(sha256=sha, source=str(path), stored=target, byte_size=len(data))
+        if data is None:
+            _write_atomically(target, lambda tmp: shutil.copyfile(path, tmp))
+        else:
+            _write_atomically(target, lambda tmp: tmp.write_bytes(data))
+    described = FileStat(stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, sha, hashed_at)
+    size = stat.st_size if data is None else len(data)
+    return StagedFile(sha256=sha, source=str(path), stored=target, byte_size=size, hashed=described)
 
 
 _ONE_READ_BYTES = 32 * 1024 * 1024
@@ -112,8 +149,15 @@ class Intake:
     each file is hashed and kept in the store, then handed on unless `wanted` says the warehouse already has it
     or it came twice. A file that cannot be read (gone, no permission) is counted, never fatal."""
 
-    def __init__(self, files: list[Path], store: Path, wanted: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        files: list[Path],
+        store: Path,
+        wanted: Callable[[str], bool],
+        known: Mapping[str, FileStat] | None = None,
+    ) -> None:
         self.files, self.store, self.wanted = files, store, wanted
+        self.known = known or {}  # by path: what each file looked like when it was last hashed
         self.staged: list[StagedFile] = []
         self.by_key: dict[str, StagedFile] = {}
         self.skipped = self.duplicates = 0
@@ -122,7 +166,7 @@ class Intake:
     def __iter__(self) -> Iterator[StagedFile]:
         for path in self.files:
             try:
-                item = stage(path, self.store)
+                item = stage(path, self.store, self.known.get(str(path)))
             except OSError as exc:
                 self.unreadable.append((path, type(exc).__name__))
                 continue

@@ -144,6 +144,8 @@ def publish(con: duckdb.DuckDBPyConnection, published: Path) -> Path:
     try:
         name = str(source[0]).replace('"', '""')  # an identifier DuckDB gave us, quoted
         con.execute(f'COPY FROM DATABASE "{name}" TO medparole_publish')
+        # Only staging reads the input files' stats (their paths, often a patient's name): readers never see them.
+        con.execute("DROP TABLE medparole_publish.main.file_stats")
         if rollups.materialize(con, "medparole_publish", previous):
             log.info("nothing the case roll-ups rest on changed: copied them from the published copy")
     finally:

@@ -78,6 +78,29 @@ def record_sources(con: duckdb.DuckDBPyConnection, sources: Sequence[tuple[str, 
     )
 
 
+_FILE_STAT_COLUMNS = ("path", "device", "inode", "byte_size", "mtime_ns", "ctime_ns", "sha256", "hashed_at_ns")
+
+
+def file_stats(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[Any, ...]]:
+    """path -> (device, inode, byte_size, mtime_ns, ctime_ns, sha256, hashed_at_ns) of every file hashed before."""
+    rows = con.execute(f"SELECT {', '.join(_FILE_STAT_COLUMNS)} FROM file_stats").fetchall()  # noqa: S608
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def record_file_stats(con: duckdb.DuckDBPyConnection, stats: Sequence[tuple[Any, ...]]) -> None:
+    """Keep what each file looked like when it was hashed (rows in `_FILE_STAT_COLUMNS` order), replacing what
+    was kept for its path."""
+    if not stats:
+        return
+    columns = list(zip(*{row[0]: row for row in stats}.values(), strict=True))  # one row a path
+    types = ("VARCHAR", "UBIGINT", "UBIGINT", "BIGINT", "BIGINT", "BIGINT", "VARCHAR", "BIGINT")
+    unnested = ", ".join(f"unnest(${i + 1}::{kind}[])" for i, kind in enumerate(types))
+    con.execute(
+        f"INSERT OR REPLACE INTO file_stats ({', '.join(_FILE_STAT_COLUMNS)}) SELECT {unnested}",
+        [list(column) for column in columns],
+    )
+
+
 def load_documents(con: duckdb.DuckDBPyConnection, items: Sequence[LoadItem]) -> int:
     """Replace each document's row, pages and facts in one transaction; returns how many were loaded."""
     if not items:

@@ -43,8 +43,9 @@ SNAPSHOT = "rollup_corrections"
 PUBLICATION = "rollup_publication"
 # One row: the fingerprint of the inputs the stored tables were computed from.
 INPUTS = "rollup_inputs"
-# Tables no roll-up reads (the run ledger changes on every run, even one that changes nothing else).
-NOT_INPUTS = frozenset({"runs"})
+# Tables no roll-up reads (the run ledger changes on every run, even one that changes nothing else; file_stats
+# whenever an input file is touched).
+NOT_INPUTS = frozenset({"runs", "file_stats"})
 
 # The latest recomputed rows, keyed by publication, the corrections seen (they only ever grow: their count and
 # latest time say which) and the cases: a reviewer's next reads (every page, every rerun) reuse them until the

@@ -122,3 +122,16 @@ CREATE TABLE IF NOT EXISTS corrections (
     new_attributes  VARCHAR,
     reason          VARCHAR
 );
+
+-- What each input file looked like when it was last hashed, so a re-run need not read it again to know its
+-- content (pipeline/staging.py). Not a fact about any document: nothing but staging reads it.
+CREATE TABLE IF NOT EXISTS file_stats (
+    path          VARCHAR PRIMARY KEY,   -- the file's real path, as the ingest found it
+    device        UBIGINT NOT NULL,
+    inode         UBIGINT NOT NULL,
+    byte_size     BIGINT NOT NULL,
+    mtime_ns      BIGINT NOT NULL,
+    ctime_ns      BIGINT NOT NULL,
+    sha256        VARCHAR NOT NULL,
+    hashed_at_ns  BIGINT NOT NULL        -- when it was read: a change within the clock's step of it is not trusted
+);

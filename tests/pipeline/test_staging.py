@@ -84,3 +84,74 @@ def test_discover_resolves_links_to_files_and_does_not_follow_links_to_folders(
     found = discover([inbox, inbox / "z.docx"])
     expected = [inbox / "a" / "b" / "y.txt", inbox / "a-b" / "x.pdf", inbox / "z.docx", outside / "o.pdf"]
     assert found == sorted(p.resolve() for p in expected)
+
+
+def test_a_file_whose_stats_are_unchanged_is_not_read_again(tmp_path: Path) -> None:
+    import dataclasses
+
+    letter = tmp_path / "letter.txt"
+    letter.write_text("a letter", encoding="utf-8")
+    store = tmp_path / "store"
+    first = stage(letter, store)
+    assert first.hashed is not None and first.hashed.sha256 == first.sha256
+
+    # As if hashed long after its last change (a change time cannot be set back), with a recorded hash no read
+    # could give: taken as it is, so the file was not read again.
+    later = first.hashed.hashed_at_ns + 10**10
+    vouched = dataclasses.replace(first.hashed, sha256="f" * 64, hashed_at_ns=later)
+    store_path(store, "f" * 64).parent.mkdir(parents=True, exist_ok=True)
+    store_path(store, "f" * 64).write_bytes(b"kept")
+    again = stage(letter, store, vouched)
+    assert (again.sha256, again.hashed) == ("f" * 64, None)
+
+    # Its content changed (size, times): read and hashed again.
+    letter.write_text("a letter, amended", encoding="utf-8")
+    changed = stage(letter, store, vouched)
+    assert changed.sha256 == hashlib.sha256(b"a letter, amended").hexdigest() and changed.hashed is not None
+
+    # The stored copy of the recorded content is gone: read again, and stored again.
+    store_path(store, "f" * 64).unlink()
+    gone = dataclasses.replace(changed.hashed, sha256="f" * 64, hashed_at_ns=changed.hashed.hashed_at_ns + 10**10)
+    assert gone.describes(letter.stat())
+    relisted = stage(letter, store, gone)
+    assert relisted.sha256 == changed.sha256 and relisted.stored.read_bytes() == letter.read_bytes()
+
+
+def test_a_file_changed_just_before_it_was_hashed_is_read_again(tmp_path: Path) -> None:
+    """Two writes within one step of the filesystem's clock leave the same times: stats recorded right after a
+    change are never trusted."""
+    letter = tmp_path / "letter.txt"
+    letter.write_text("a letter", encoding="utf-8")
+    store = tmp_path / "store"
+    first = stage(letter, store)  # hashed within a moment of its writing
+    assert first.hashed is not None
+    assert not first.hashed.describes(letter.stat())
+    assert stage(letter, store, first.hashed).hashed is not None  # read again
+
+
+def test_an_ingest_records_the_stats_of_what_it_hashed_and_the_next_one_reads_none(tmp_path: Path) -> None:
+    """Intake with the stats of the last run hashes nothing again; a new file and a changed one are read."""
+    import dataclasses
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (inbox / name).write_text(f"letter {name}", encoding="utf-8")
+    files = discover([inbox])
+    store = tmp_path / "store"
+    first = Intake(files, store, wanted=lambda sha: True)
+    list(first)
+    # As if hashed long after the files were written (their change times cannot be set back).
+    known = {
+        item.source: dataclasses.replace(item.hashed, hashed_at_ns=item.hashed.hashed_at_ns + 10**10)
+        for item in first.staged
+        if item.hashed
+    }
+    assert len(known) == 2
+    (inbox / "c.txt").write_text("letter c", encoding="utf-8")
+    (inbox / "b.txt").write_text("letter b, amended", encoding="utf-8")
+    second = Intake(discover([inbox]), store, wanted=lambda sha: True, known=known)
+    list(second)
+    read_again = sorted(Path(item.source).name for item in second.staged if item.hashed is not None)
+    assert read_again == ["b.txt", "c.txt"]
+    assert {Path(item.source).name: item.sha256 for item in second.staged}["a.txt"] == first.staged[0].sha256
