@@ -101,7 +101,12 @@ def _files_under(folder: str) -> Iterator[str]:
 
 def store_path(store: Path, sha256: str) -> Path:
     """Where a document's bytes are kept: store/ab/abcdef... (no name, no extension: nothing identifying)."""
-    return store / sha256[:2] / sha256
+    return Path(_stored_name(store, sha256))
+
+
+def _stored_name(store: Path, sha256: str) -> str:
+    """`store_path` as a string: staging looks for it once per file, where Path arithmetic costs more."""
+    return os.path.join(store, sha256[:2], sha256)
 
 
 def stage(path: Path, store: Path, known: FileStat | None = None) -> StagedFile:
@@ -110,7 +115,7 @@ def stage(path: Path, store: Path, known: FileStat | None = None) -> StagedFile:
     is not read at all. A file up to `_ONE_READ_BYTES` is read once, for both hashing and storing (most paperwork
     is a few kilobytes to a few megabytes), through one open file."""
     if known is not None and known.describes(os.stat(path)):
-        kept = os.path.join(store, known.sha256[:2], known.sha256)
+        kept = _stored_name(store, known.sha256)
         if os.path.exists(kept):
             return StagedFile(sha256=known.sha256, source=str(path), stored=Path(kept), byte_size=known.byte_size)
     hashed_at = time.time_ns()
@@ -118,7 +123,7 @@ def stage(path: Path, store: Path, known: FileStat | None = None) -> StagedFile:
         stat = os.fstat(handle.fileno())  # what is read is described by these, taken before the read
         data = handle.read() if stat.st_size <= _ONE_READ_BYTES else None
     sha = sha256_file(path) if data is None else hashlib.sha256(data).hexdigest()
-    stored = os.path.join(store, sha[:2], sha)
+    stored = _stored_name(store, sha)
     target = Path(stored)
     if not os.path.exists(stored):
         if data is None:

@@ -55,21 +55,23 @@ def known_documents(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {sha: version for sha, version in con.execute("SELECT sha256, extractor_version FROM documents").fetchall()}
 
 
-def record_sources(con: duckdb.DuckDBPyConnection, sources: Sequence[tuple[str, str]]) -> None:
-    """Remember where each (sha256, path) was seen; the same content under a new name keeps its identity.
+def _from_lists(*types: str) -> str:
+    """`unnest($1::T1[]), unnest($2::T2[]), ...`: the rows of columns passed as list parameters. Rows go in that
+    way, not as an Arrow table: building one from Python values makes pyarrow import pandas, about a second of a
+    re-run that has nothing else to load."""
+    return ", ".join(f"unnest(${index}::{kind}[])" for index, kind in enumerate(types, 1))
 
-    The rows go in as list parameters, not an Arrow table: building one from Python values makes pyarrow import
-    pandas, about a second of a re-run that has nothing else to load."""
+
+def record_sources(con: duckdb.DuckDBPyConnection, sources: Sequence[tuple[str, str]]) -> None:
+    """Remember where each (sha256, path) was seen; the same content under a new name keeps its identity."""
     if not sources:
         return
     con.execute(
-        """
+        f"""
         INSERT INTO document_sources (sha256, source_path, file_name)
-        SELECT DISTINCT * FROM (
-            SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]), unnest($3::VARCHAR[])
-        )
+        SELECT DISTINCT * FROM (SELECT {_from_lists("VARCHAR", "VARCHAR", "VARCHAR")})
         ON CONFLICT DO NOTHING
-        """,
+        """,  # noqa: S608 - column types only
         [
             [sha for sha, _ in sources],
             [path for _, path in sources],
@@ -94,9 +96,8 @@ def record_file_stats(con: duckdb.DuckDBPyConnection, stats: Sequence[tuple[Any,
         return
     columns = list(zip(*{row[0]: row for row in stats}.values(), strict=True))  # one row a path
     types = ("VARCHAR", "UBIGINT", "UBIGINT", "BIGINT", "BIGINT", "BIGINT", "VARCHAR", "BIGINT")
-    unnested = ", ".join(f"unnest(${i + 1}::{kind}[])" for i, kind in enumerate(types))
     con.execute(
-        f"INSERT OR REPLACE INTO file_stats ({', '.join(_FILE_STAT_COLUMNS)}) SELECT {unnested}",
+        f"INSERT OR REPLACE INTO file_stats ({', '.join(_FILE_STAT_COLUMNS)}) SELECT {_from_lists(*types)}",
         [list(column) for column in columns],
     )
 

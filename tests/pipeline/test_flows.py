@@ -49,8 +49,11 @@ def _snapshot(path: Path) -> tuple[list[tuple[object, ...]], ...]:
 
 
 def test_ingest_extracts_loads_publishes_and_skips_what_it_knows(
-    prefect_harness: str, tmp_path: Path, inbox: Path
+    prefect_harness: str, tmp_path: Path, inbox: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import builtins
+
+    import pipeline.staging as staging
     from pipeline.flows import ingest
 
     data = tmp_path / "data"
@@ -68,9 +71,21 @@ def test_ingest_extracts_loads_publishes_and_skips_what_it_knows(
     assert len([p for p in (data / "store").rglob("*") if p.is_file()]) == 5
     before = _snapshot(data / "published.duckdb")
 
-    # A renamed copy is the same document; nothing is read again and the tables stay identical.
+    # A renamed copy is the same document; nothing is read again and the tables stay identical. Only the renamed
+    # file is opened, to learn what it holds: the others' stats from the first run vouch for theirs. (These files
+    # were written a moment ago, which the stats rightly distrust for 2 s: that window is closed here.)
     (inbox / "letter.pdf").rename(inbox / "renamed-letter.pdf")
+    opened: list[str] = []
+
+    def recording_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(Path(file).name)
+        return builtins.open(file, *args, **kwargs)
+
+    monkeypatch.setattr(staging, "_RACY_NS", 0)
+    monkeypatch.setattr(staging, "open", recording_open, raising=False)
     second = ingest([str(inbox)], data_dir=str(data), workers=2)
+    monkeypatch.undo()
+    assert opened == ["renamed-letter.pdf"]
     assert second == {"seen": 5, "new": 0, "skipped": 5, "failed": 0}
     assert _snapshot(data / "published.duckdb") == before
     with db.open_published(data / "published.duckdb") as con:
