@@ -24,6 +24,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.extract import extractor_version
+from pipeline.heap import steady_heap
 from pipeline.models import Extraction, Page, Status
 from pipeline.readers import ReadLimits
 from pipeline.staging import FileStat, Intake, StagedFile, discover
@@ -361,16 +362,17 @@ def _ledgered_run(settings: Settings, flow_name: str) -> Iterator[tuple[duckdb.D
     counts = runs.RunCounts()
     run_id = runs.start_run(con, flow_name, extractor_version())
     try:
-        yield con, counts
-        runs.finish_run(con, run_id, counts)
-        state = _warehouse_state(con, settings)
-        marker = settings.data_dir / "cases.state"
-        if not marker.exists() or marker.read_text(encoding="utf-8") != state:
-            cases.refresh(con, key, settings.corrections_db)
-            marker.write_text(state, encoding="utf-8")
-        else:
-            get_run_logger().info("no document or correction changed: cases are linked as before")
-        publish_task(con, settings.published_db)
+        with steady_heap():  # no full collection walks the libraries' heap while the workers wait on this process
+            yield con, counts
+            runs.finish_run(con, run_id, counts)
+            state = _warehouse_state(con, settings)
+            marker = settings.data_dir / "cases.state"
+            if not marker.exists() or marker.read_text(encoding="utf-8") != state:
+                cases.refresh(con, key, settings.corrections_db)
+                marker.write_text(state, encoding="utf-8")
+            else:
+                get_run_logger().info("no document or correction changed: cases are linked as before")
+            publish_task(con, settings.published_db)
     except BaseException:
         runs.finish_run(con, run_id, counts, status="failed")
         raise

@@ -1,0 +1,43 @@
+"""The flow process's collector settings during a run (pipeline.heap)."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from pipeline.heap import steady_heap
+
+
+def test_a_run_freezes_the_heap_and_holds_off_full_collections_then_restores_both() -> None:
+    before = gc.get_threshold()
+    held = [object()]  # a container: the collector tracks it
+    with steady_heap():
+        assert gc.get_freeze_count() > 0  # what lived at the start is out of the collector's sight
+        assert gc.get_threshold()[:2] == before[:2]  # young collections as always
+        assert gc.get_threshold()[2] >= 1000
+        assert not any(obj is held for obj in gc.get_objects())
+        made = [object()]  # what the run makes stays in sight: its cycles are still collected
+        assert any(obj is made for obj in gc.get_objects())
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+    assert any(obj is held for obj in gc.get_objects())
+
+
+def test_a_failed_run_restores_the_collector_too() -> None:
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), steady_heap():
+        raise RuntimeError("the run failed")
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+
+
+def test_cyclic_garbage_made_during_a_run_is_still_collected() -> None:
+    class Node:
+        pass
+
+    with steady_heap():
+        first, second = Node(), Node()
+        first.other, second.other = second, first  # type: ignore[attr-defined]
+        del first, second
+        assert gc.collect() >= 2
