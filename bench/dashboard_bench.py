@@ -287,10 +287,9 @@ class Session:
     lost: list[str] = field(default_factory=list)
 
 
-# Console errors that are not the dashboard's: the favicon of a Material icon fetched from Google's font server
-# (this machine is offline), and the health and host-config probes Streamlit's frontend makes under a page's own
-# path (/cases/_stcore/health) before it tries the root.
-_NOT_THE_APP = re.compile(r"^https://fonts\.gstatic\.com/|/[a-z]+/_stcore/(health|host-config)$")
+# Console errors that are not the dashboard's: the health and host-config probes Streamlit's frontend makes under
+# a page's own path (/cases/_stcore/health) before it tries the root.
+_NOT_THE_APP = re.compile(r"/[a-z]+/_stcore/(health|host-config)$")
 
 
 def record_console(session: Session, kind: str, text: str, url: str) -> None:

@@ -16,7 +16,11 @@ import streamlit as st  # noqa: E402
 from dashboard import data, sidebar  # noqa: E402
 from warehouse.db import WarehouseError  # noqa: E402
 
-st.set_page_config(page_title="medparole", page_icon=":material/medical_information:", layout="wide")
+# The favicon is served by the dashboard itself: a Material icon's is fetched from Google's font server on every
+# rerun, which an offline machine cannot reach (an error in the browser's console each time).
+st.set_page_config(
+    page_title="medparole", page_icon=str(Path(__file__).parent / "static" / "favicon.png"), layout="wide"
+)
 
 pages = {
     "Explore": [

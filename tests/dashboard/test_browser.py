@@ -82,6 +82,8 @@ def test_dashboard_pages_render_and_a_row_opens_its_case_in_chromium(
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1600})
+            requested: list[str] = []
+            page.on("request", lambda request: requested.append(request.url))
             page.goto(dashboard_url)
             page.get_by_role("heading", name="Patterns").wait_for(timeout=60_000)
             page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
@@ -112,6 +114,12 @@ def test_dashboard_pages_render_and_a_row_opens_its_case_in_chromium(
                 page.wait_for_timeout(1500)
                 assert "Traceback" not in page.inner_text("body")
                 page.screenshot(path=str(shots / f"{name.lower()}.png"))
+            # Everything the pages load, the favicon included, comes from the dashboard: it works offline, and no
+            # other host learns who opens it.
+            foreign = sorted({u for u in requested if not u.startswith((dashboard_url, "data:", "blob:"))})
+            assert not foreign, f"requests to other hosts: {foreign}"
+            icon = page.locator('link[rel="shortcut icon"], link[rel="icon"]').first.get_attribute("href") or ""
+            assert icon.startswith(("/", dashboard_url)) and "gstatic" not in icon
         finally:
             browser.close()
     assert (shots / "case.png").stat().st_size > 10_000

@@ -67,9 +67,9 @@ DOCUMENTS_METRIC = """() => {
 # warehouse's own refusals (a read that failed after its retries).
 ON_PAGE = re.compile(r"Traceback|Conflicting lock|IO Error|IOException|_duckdb\.|❱")
 IN_ALERT = re.compile(r"\block|in use by another medparole process|cannot be read|No published warehouse", re.I)
-# Console errors that are not the app's: a Material icon font from Google (this machine is offline) and the health
-# and host-config probes Streamlit's frontend makes under a page's own path first.
-NOT_THE_APP = re.compile(r"^https://fonts\.gstatic\.com/|/[a-z]+/_stcore/(health|host-config)$")
+# Console errors that are not the app's: the health and host-config probes Streamlit's frontend makes under a
+# page's own path first.
+NOT_THE_APP = re.compile(r"/[a-z]+/_stcore/(health|host-config)$")
 WORDS = ("parole", "hospital", "diagnosis", "treatment", "médico", "USCIS")
 
 
