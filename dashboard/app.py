@@ -15,6 +15,9 @@ import streamlit as st  # noqa: E402
 
 from dashboard import data, sidebar  # noqa: E402
 from warehouse.db import WarehouseError  # noqa: E402
+from warehouse.heap import settle_server_heap  # noqa: E402
+
+settle_server_heap()  # once per server: its libraries leave the collector's sight (see warehouse/heap.py)
 
 # The favicon is served by the dashboard itself: a Material icon's is fetched from Google's font server on every
 # rerun, which an offline machine cannot reach (an error in the browser's console each time).

@@ -24,12 +24,12 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.extract import extractor_version
-from pipeline.heap import steady_heap
 from pipeline.models import Extraction, Page, Status
 from pipeline.readers import ReadLimits
 from pipeline.staging import FileStat, Intake, StagedFile, discover
 from pipeline.workers import ExtractionPool, Job, WorkerLimits
 from warehouse import cases, db, load, runs
+from warehouse.heap import steady_heap
 from warehouse.settings import Settings, load_settings
 
 ProgressListener = Callable[[int, int], None]

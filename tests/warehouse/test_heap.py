@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from pipeline.heap import steady_heap
+from warehouse.heap import steady_heap
 
 
 def test_a_run_freezes_the_heap_and_holds_off_full_collections_then_restores_both() -> None:
@@ -41,3 +41,23 @@ def test_cyclic_garbage_made_during_a_run_is_still_collected() -> None:
         first.other, second.other = second, first  # type: ignore[attr-defined]
         del first, second
         assert gc.collect() >= 2
+
+
+def test_the_server_heap_is_settled_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from warehouse import heap
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(heap, "_settled", heap.threading.Event())
+    try:
+        heap.settle_server_heap()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        assert gc.get_threshold()[:2] == before[:2]
+        assert gc.get_threshold()[2] >= 100
+        made = [object()]  # made after: still seen by the collector
+        heap.settle_server_heap()  # a second script run: nothing more is frozen
+        assert gc.get_freeze_count() == frozen
+        assert any(obj is made for obj in gc.get_objects())
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
