@@ -26,9 +26,8 @@ class Measured:
     peak_single_rss_mb: float
     returncode: int
     stderr_tail: str
-    # The tree's proportional set size: each page shared by several processes (the workers forked from one fork
-    # server share the libraries and rules it loaded) counted once, split among them. The RSS sum counts it in
-    # every process that maps it.
+    # The tree's proportional set size: each page shared by several processes (the libraries every worker maps)
+    # counted once, split among them. The RSS sum counts it in every process that maps it.
     peak_tree_pss_mb: float = 0.0
 
 
