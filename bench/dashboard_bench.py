@@ -282,6 +282,7 @@ class Session:
 
     page: str
     reruns: list[float] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
@@ -374,6 +375,7 @@ async def run_session(
                 continue
             await page.wait_for_function(_RERUN_DONE, arg=t0, timeout=120_000, polling=20)
             result.reruns.append(float(await page.evaluate(_RERUN_END, t0)) - t0)
+            result.kinds.append("clear" if what == "clear" else "filter")
             # A widget keeping the focus can reopen its list and swallow the next click: let go of it.
             await page.evaluate("() => document.activeElement && document.activeElement.blur()")
             shown = await page.locator('[data-testid="stException"]').count()
@@ -528,6 +530,10 @@ def measure_browser(args: argparse.Namespace, pseudonym: str) -> dict[str, Any]:
     by_page = {p: [ms for s in sessions if s.page == p for ms in s.reruns] for p in FILTER_PAGES}
     reruns = {p: summary(ms) for p, ms in by_page.items() if ms}
     reruns["all"] = summary([ms for s in sessions for ms in s.reruns])
+    for kind in ("filter", "clear"):
+        timed = [ms for s in sessions for ms, k in zip(s.reruns, s.kinds, strict=True) if k == kind]
+        if timed:
+            reruns[f"all, {kind} changes"] = summary(timed)
     errors = sorted(e for s in sessions for e in s.errors)
     ignored = sorted(e for s in sessions for e in s.ignored)
     lost = sum(len(s.lost) for s in sessions)

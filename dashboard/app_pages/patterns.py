@@ -42,54 +42,80 @@ def show(chart_data, draw, about: str) -> None:  # type: ignore[no-untyped-def]
         st.markdown(about + (kpis.SHARED_NOTE if shared else ""))
 
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Cases per quarter by outcome")
-    show(charts.cases_per_quarter_data(cases), lambda d: charts.quarter_chart(d, percent), kpis.ABOUT["quarter"])
-with right:
-    st.subheader("Time to decision")
-    show(charts.time_to_decision_data(cases), lambda d: charts.histogram_chart(d, percent), kpis.ABOUT["time"])
+def over_time() -> None:
+    """Cases per quarter by outcome; terminations per quarter."""
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Cases per quarter by outcome")
+        show(charts.cases_per_quarter_data(cases), lambda d: charts.quarter_chart(d, percent), kpis.ABOUT["quarter"])
+    with right:
+        st.subheader("Terminations over time")
+        show(
+            charts.terminations_data(cases), lambda d: charts.terminations_chart(d, percent), kpis.ABOUT["terminations"]
+        )
 
-by = (
-    st.segmented_control("Outcome by", list(kpis.OUTCOME_BY), default="Diagnosis", key="patterns_outcome_by")
-    or "Diagnosis"
-)
-column, words = kpis.OUTCOME_BY[by]
-st.subheader(f"Outcome by {words}")
-show(
-    charts.outcome_by_data(cases, column),
-    lambda d: charts.stacked_outcome_bars(d, "group", by, percent),
-    kpis.ABOUT["outcome_by"].format(words=words),
-)
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Home care against inpatient cost")
+def outcomes() -> None:
+    """Outcome by diagnosis, ICD-10 chapter, facility or state; legal representation against outcome."""
+    by = (
+        st.segmented_control("Outcome by", list(kpis.OUTCOME_BY), default="Diagnosis", key="patterns_outcome_by")
+        or "Diagnosis"
+    )
+    column, words = kpis.OUTCOME_BY[by]
+    left, right = st.columns(2)
+    with left:
+        st.subheader(f"Outcome by {words}")
+        show(
+            charts.outcome_by_data(cases, column),
+            lambda d: charts.stacked_outcome_bars(d, "group", by, percent),
+            kpis.ABOUT["outcome_by"].format(words=words),
+        )
+    with right:
+        st.subheader("Legal representation and outcome")
+        show(
+            charts.representation_data(cases),
+            lambda d: charts.stacked_outcome_bars(d, "group", "Legal organisation", percent),
+            kpis.ABOUT["representation"],
+        )
+
+
+def time_and_cost() -> None:
+    """Days from filing to decision; monthly home-care against inpatient cost."""
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Time to decision")
+        show(charts.time_to_decision_data(cases), lambda d: charts.histogram_chart(d, percent), kpis.ABOUT["time"])
+    with right:
+        st.subheader("Home care against inpatient cost")
+        cost_chart()
+
+
+def cost_chart() -> None:
+    """Each case a point; by cost band beyond MAX_POINTS cases, and always in shared mode."""
     if shared:
         show(charts.cost_band_data(cases), lambda d: charts.cost_band_chart(d, percent), kpis.ABOUT["cost"])
+        return
+    costs = charts.cost_data(cases)
+    if costs.empty:
+        st.caption("No case states both a monthly home-care and an inpatient cost.")
+    elif len(costs) > charts.MAX_POINTS:  # thousands of dots hide each other, and cost every rerun to draw
+        st.caption(
+            f"{len(costs):,} cases, counted by cost band: narrow the filters to {charts.MAX_POINTS:,} or fewer "
+            "to see each case as a point."
+        )
+        st.vega_lite_chart(
+            *charts.vega_lite(charts.cost_band_chart(charts.cost_band_data(cases), percent)), width="stretch"
+        )
     else:
-        costs = charts.cost_data(cases)
-        if costs.empty:
-            st.caption("No case states both a monthly home-care and an inpatient cost.")
-        elif len(costs) > charts.MAX_POINTS:  # thousands of dots hide each other, and cost every rerun to draw
-            st.caption(
-                f"{len(costs):,} cases, counted by cost band: narrow the filters to {charts.MAX_POINTS:,} or fewer "
-                "to see each case as a point."
-            )
-            st.vega_lite_chart(
-                *charts.vega_lite(charts.cost_band_chart(charts.cost_band_data(cases), percent)), width="stretch"
-            )
-        else:
-            st.vega_lite_chart(*charts.vega_lite(charts.cost_scatter(costs)), width="stretch")
-        with st.expander("About the data"):
-            st.markdown(kpis.ABOUT["cost"])
-with right:
-    st.subheader("Legal representation and outcome")
-    show(
-        charts.representation_data(cases),
-        lambda d: charts.stacked_outcome_bars(d, "group", "Legal organisation", percent),
-        kpis.ABOUT["representation"],
-    )
+        st.vega_lite_chart(*charts.vega_lite(charts.cost_scatter(costs)), width="stretch")
+    with st.expander("About the data"):
+        st.markdown(kpis.ABOUT["cost"])
 
-st.subheader("Terminations over time")
-show(charts.terminations_data(cases), lambda d: charts.terminations_chart(d, percent), kpis.ABOUT["terminations"])
+
+# Lazy tabs: a rerun computes and draws the open tab's two charts, not all six (each chart costs the server and
+# the browser about 50 ms a rerun; with ten coordinators at once that is most of a second).
+TABS = {"Over time": over_time, "Outcomes": outcomes, "Time and cost": time_and_cost}
+for tab, draw in zip(st.tabs(list(TABS), key="patterns_tab", on_change="rerun"), TABS.values(), strict=True):
+    if tab.open:
+        with tab:
+            draw()

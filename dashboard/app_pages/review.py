@@ -3,6 +3,7 @@ kept with who, when and why, and shows at once."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, privacy, review_actions, sidebar
@@ -17,7 +18,6 @@ sidebar.mode_banner(mode)
 flt = sidebar.current_filter()
 try:
     queue = data.review_queue(flt)
-    failed = data.failed_documents()
 except WarehouseError as exc:
     st.info(str(exc))
     st.stop()
@@ -34,10 +34,9 @@ author = st.user.get("email") if st.user.get("is_logged_in") else None
 if not author:
     author = st.text_input("Your name", key="review_author", help="Kept with every correction you make.")
 
-low, conflicts, unread, links, added = st.tabs(
-    ["Low-confidence facts", "Conflicts", "Unread documents", "Links to check", "Add a missing fact"]
-)
-with low:
+
+def _low_confidence(queue: pd.DataFrame, author: str | None) -> None:
+    """Facts below confidence 0.6; one selected opens a form to confirm, edit or reject it."""
     facts = queue[queue["kind"] == "low_confidence"].reset_index(drop=True)
     st.caption(f"{len(facts):,} facts below confidence 0.6 and not yet reviewed. Select one to correct it.")
     picked = st.dataframe(
@@ -71,7 +70,10 @@ with low:
                 else:
                     st.toast(f"Saved: {action} {fact['field']}", icon=":material/check:")
                     st.rerun()
-with conflicts:
+
+
+def _conflicts(queue: pd.DataFrame, author: str | None) -> None:
+    """Where a case's documents disagree."""
     rows = queue[queue["kind"] == "conflict"]
     st.caption("Where a case's documents disagree; open the case to see them side by side.")
     st.dataframe(
@@ -79,20 +81,30 @@ with conflicts:
         hide_index=True,
         column_config={"pseudonym": "Case", "field": "Field", "value": "Values", "detail": "Why"},
     )
-with unread:
+
+
+def _unread(queue: pd.DataFrame, author: str | None) -> None:
+    """Documents that could not be read, or only partly."""
     st.caption("Documents that could not be read, or only partly, and what to do about each.")
+    failed = data.failed_documents()
     st.dataframe(failed.drop(columns=["sha256"]), hide_index=True, column_config={
         "file_name": "Document", "status": "Status", "error_code": "Error",
         "error_message": st.column_config.TextColumn("What to do", width="large"), "media_type": "Type",
         "extracted_at": "Read at"})  # fmt: skip
-with links:
+
+
+def _links(queue: pd.DataFrame, author: str | None) -> None:
+    """Documents linked to their case by weak evidence, or to none."""
     rows = queue[queue["kind"].isin(["weak_link", "unlinked_document"])]
     st.dataframe(
         rows[["pseudonym", "file_name", "detail"]],
         hide_index=True,
         column_config={"pseudonym": "Case", "file_name": "Document", "detail": "Why"},
     )
-with added:
+
+
+def _add_missing(queue: pd.DataFrame, author: str | None) -> None:
+    """A fact the extraction missed, added to a document by hand."""
     search = st.text_input(
         "Find the document",
         key="add_search",
@@ -124,6 +136,21 @@ with added:
             else:
                 st.toast(f"Added {field} to the document", icon=":material/check:")
                 st.rerun()
+
+
+# Lazy tabs: only the open tab is read and drawn, so a filter change costs one table rather than five, and the
+# document list of "Add a missing fact" and the unread documents are read only where they are shown.
+SECTIONS = {
+    "Low-confidence facts": _low_confidence,
+    "Conflicts": _conflicts,
+    "Unread documents": _unread,
+    "Links to check": _links,
+    "Add a missing fact": _add_missing,
+}
+for tab, draw in zip(st.tabs(list(SECTIONS), key="review_tab", on_change="rerun"), SECTIONS.values(), strict=True):
+    if tab.open:
+        with tab:
+            draw(queue, author)
 
 st.subheader("Recent corrections")
 history = corrections.read_corrections(data.settings().corrections_db).sort_values("created_at", ascending=False)

@@ -87,7 +87,18 @@ def test_patterns_page_shows_kpis_and_charts_and_a_filter_changes_them(
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Cases"] == str(len(cases))
     assert metrics["Grant rate"].endswith("%")
-    assert len(at.get("vega_lite_chart")) >= 4
+    # Lazy tabs: the open one's two charts are drawn, each tab's own when it is opened.
+    subheaders = {}
+    for tab in ("Over time", "Outcomes", "Time and cost"):
+        at.session_state["patterns_tab"] = tab
+        at.run()
+        assert not at.exception and len(at.get("vega_lite_chart")) == 2, tab
+        subheaders[tab] = [s.value for s in at.subheader]
+    assert subheaders == {
+        "Over time": ["Cases per quarter by outcome", "Terminations over time"],
+        "Outcomes": ["Outcome by diagnosis", "Legal representation and outcome"],
+        "Time and cost": ["Time to decision", "Home care against inpatient cost"],
+    }
     assert any("One case is one person's parole matter" in e.value for e in at.markdown)
     outcome = sorted({o for _, o in cases if o})[0]
     at.multiselect(key="filter_outcomes").select(outcome).run()
@@ -106,10 +117,13 @@ def test_the_cost_chart_counts_by_band_beyond_its_point_limit(
     from dashboard import charts
 
     at = _app(case_warehouse, monkeypatch)
-    drawn = len(at.get("vega_lite_chart"))
+    at.session_state["patterns_tab"] = "Time and cost"
+    drawn = len(at.run().get("vega_lite_chart"))
     assert not any("counted by cost band" in c.value for c in at.caption)
     monkeypatch.setattr(charts, "MAX_POINTS", 0)
     at = _app(case_warehouse, monkeypatch)
+    at.session_state["patterns_tab"] = "Time and cost"
+    at.run()
     assert not at.exception
     assert any("counted by cost band" in c.value for c in at.caption)
     assert len(at.get("vega_lite_chart")) == drawn  # the band chart in the scatter's place
@@ -263,9 +277,15 @@ def test_review_page_records_a_correction_that_shows_at_once(
     at = _app(data, monkeypatch, "app_pages/review.py")
     assert not at.exception
     assert {m.label for m in at.metric} >= {"Low-confidence facts", "Conflicts", "Unread"}
-    docs = at.dataframe  # low-confidence, conflicts, unread, links, recent corrections
-    assert docs[-1].value.empty
+    # Only the open tab is drawn: the low-confidence facts and the recent corrections, no document list yet.
+    assert len(at.dataframe) == 2 and at.dataframe[-1].value.empty
+    assert "add_document" not in {w.key for w in at.selectbox} and not at.get("form")
     at.text_input(key="review_author").input("Ana").run()
+    at.session_state["review_tab"] = "Unread documents"
+    at.run()
+    assert len(at.dataframe) == 2 and {"file_name", "error_code", "error_message"} <= set(at.dataframe[0].value)
+    at.session_state["review_tab"] = "Add a missing fact"
+    at.run()
     offered = at.selectbox(key="add_document").options
     assert 0 < len(offered) <= 50
     # The document list narrows to what is typed: a file name's part, or a case's pseudonym.
