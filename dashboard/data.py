@@ -203,6 +203,18 @@ def case_evidence(pseudonym: str, identified: bool) -> CaseEvidence | None:
     return CaseEvidence(case, identity, documents, timeline, facts, conflicts, pages)
 
 
+def session_case_evidence(pseudonym: str, identified: bool) -> CaseEvidence | None:
+    """`case_evidence`, kept in this session's state while it shows the same case and nothing new is published
+    or corrected: a filter change on the Case page reads nothing again. Only the last case is kept, and only for
+    the session that shows it (identified data never enters the cache shared by sessions)."""
+    key = (pseudonym, identified, published_version())
+    held = st.session_state.get("case_evidence")
+    if not (isinstance(held, tuple) and held[0] == key):
+        held = (key, case_evidence(pseudonym, identified))
+        st.session_state["case_evidence"] = held
+    return held[1]  # type: ignore[no-any-return]
+
+
 def export_file(flt: CaseFilter, fmt: export.ExportFormat, identified: bool, shared: bool) -> bytes:
     """The bytes of one export of exactly the filtered case table, made by warehouse.export."""
     with tempfile.TemporaryDirectory(prefix="medparole-export-") as folder:

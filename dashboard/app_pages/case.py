@@ -47,7 +47,8 @@ chosen = chosen.strip()
 if chosen != wanted:
     st.query_params["case"] = chosen
 
-evidence = data.case_evidence(chosen, identified=mode is Mode.identified)
+identified = mode is Mode.identified
+evidence = data.session_case_evidence(chosen, identified=identified)
 if evidence is None:
     st.warning(f"No case {chosen} in the published warehouse (it may have been merged or re-linked).")
     st.stop()
@@ -58,23 +59,40 @@ case_view.summary(case, identity)
 
 st.subheader("Timeline")
 st.vega_lite_chart(
-    *charts.vega_lite(charts.timeline_chart(timeline, documents, show_files=mode is Mode.identified)), width="stretch"
+    *charts.vega_lite(charts.timeline_chart(timeline, documents, show_files=identified)), width="stretch"
 )
 
 if conflicts.empty:
     st.caption("The case's documents agree on name, date of birth, A-number and country.")
 else:
     st.subheader("Where the documents disagree")
-    case_view.conflicts(conflicts, show_text=mode is Mode.identified)
+    case_view.conflicts(conflicts, show_text=identified)
 
-st.subheader("Facts and their evidence")
-if mode is Mode.identified:
-    case_view.evidence(facts, pages)
-    st.subheader("On the page")
-    case_view.page_images(facts, documents, pages)
-else:
-    st.info("Evidence sentences and names come from the documents' text: switch to Identified mode to see them.")
-    st.dataframe(case_view.deidentified_facts(facts), hide_index=True)
 
-st.subheader("Documents")
-case_view.documents(documents, show_files=mode is Mode.identified)
+def facts_and_evidence() -> None:
+    """Each fact with the sentence it came from, the span marked (identified); else the facts without text."""
+    if identified:
+        case_view.evidence(facts, pages)
+    else:
+        st.info("Evidence sentences and names come from the documents' text: switch to Identified mode to see them.")
+        st.dataframe(case_view.deidentified_facts(facts), hide_index=True)
+
+
+def on_the_page() -> None:
+    """One fact at a time on its page image, the span boxed (identified only: the page holds names)."""
+    if identified:
+        case_view.page_images(facts, documents, pages)
+    else:
+        st.info("A page image shows the document's words and names: switch to Identified mode to see it.")
+
+
+# Lazy tabs: a filter change (which keeps the case) draws the open tab only, not every fact, page and file.
+TABS = {
+    "Facts and their evidence": facts_and_evidence,
+    "On the page": on_the_page,
+    "Documents": lambda: case_view.documents(documents, show_files=identified),
+}
+for tab, draw in zip(st.tabs(list(TABS), key="case_tab", on_change="rerun"), TABS.values(), strict=True):
+    if tab.open:
+        with tab:
+            draw()

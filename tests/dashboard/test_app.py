@@ -183,8 +183,55 @@ def test_case_page_shows_timeline_evidence_and_source_files(
     assert len(at.get("vega_lite_chart")) == 1
     evidence = [e.proto.body for e in at.get("html")]
     assert any("<mark>" in body for body in evidence)
-    assert len(at.get("download_button")) >= 2  # each document's source file, from the store
     assert [s.value for s in at.subheader][:1] == ["Timeline"]
+    assert not at.get("download_button")  # lazy tabs: the Documents tab is drawn when opened
+    at.session_state["case_tab"] = "Documents"
+    at.run()
+    assert not at.exception and not at.get("html")
+    assert len(at.get("download_button")) >= 2  # each document's source file, from the store
+
+
+def test_case_page_reads_its_case_again_only_when_the_case_or_the_data_changes(
+    case_warehouse: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A filter change keeps the case on screen without reading it again; a correction recorded meanwhile, or
+    another case, is read at once (and shows)."""
+    import shutil
+
+    from dashboard import data
+    from warehouse import corrections
+    from warehouse.corrections import Action, Correction
+
+    folder = tmp_path / "data"
+    shutil.copytree(case_warehouse, folder)
+    reads: list[str] = []
+    real = data.case_evidence
+
+    def counted(pseudonym: str, identified: bool) -> data.CaseEvidence | None:
+        reads.append(pseudonym)
+        return real(pseudonym, identified)
+
+    monkeypatch.setattr(data, "case_evidence", counted)
+    (first, _), (second, _) = _cases(folder)[:2]
+    at = _app(folder, monkeypatch, "app_pages/case.py", case=first)
+    assert not at.exception and reads == [first]
+    outcomes = real(first, True).facts.query("field == 'outcome'")  # type: ignore[union-attr]
+    assert f"outcome ({len(outcomes)})" in [e.label for e in at.expander]
+    at.multiselect(key="filter_states").select(at.multiselect(key="filter_states").options[0]).run()
+    at.session_state["case_tab"] = "Documents"
+    at.run()
+    assert not at.exception and reads == [first] and at.header[0].value == first
+    fact = outcomes.iloc[0]
+    rejected = Correction("Ana", fact["sha256"], "outcome", Action.reject, int(fact["start_offset"]),
+                          int(fact["end_offset"]), old_value=fact["value"], reason="test")  # fmt: skip
+    corrections.record_correction(folder / "corrections.sqlite", rejected)
+    at.session_state["case_tab"] = "Facts and their evidence"
+    at.run()
+    assert not at.exception and reads == [first, first]
+    assert f"outcome ({len(outcomes) - 1})" in [e.label for e in at.expander]  # the rejected fact is gone
+    at.query_params["case"] = second
+    at.run()
+    assert not at.exception and reads == [first, first, second] and at.header[0].value == second
 
 
 def test_case_page_draws_a_fact_on_its_page_image(case_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -200,8 +247,9 @@ def test_case_page_draws_a_fact_on_its_page_image(case_warehouse: Path, monkeypa
     finally:
         con.close()
     at = _app(case_warehouse, monkeypatch, "app_pages/case.py", case=pseudonym)
-    assert not at.exception
-    assert "On the page" in [s.value for s in at.subheader]
+    assert not at.exception and not at.get("image")
+    at.session_state["case_tab"] = "On the page"
+    at.run()
     choice = at.selectbox(key="page_fact")
     assert len(choice.options) >= 3
     images = at.get("image")
