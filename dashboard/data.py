@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboard import deadline_items
 from warehouse import case_queries, corrections, db, export, queries, rollups
 from warehouse.filters import CaseFilter
 from warehouse.settings import Settings, load_settings
@@ -124,7 +125,8 @@ def headline(version: Any, flt: CaseFilter) -> dict[str, Any]:
 
 @st.cache_data(ttl=600, show_spinner=False)
 def deadlines(version: Any, flt: CaseFilter) -> pd.DataFrame:
-    return read(lambda con: case_queries.deadlines(con, flt))
+    """The filtered cases' deadlines, with what each asks in words (made once per filter: thousands of rows)."""
+    return deadline_items.readable(read(lambda con: case_queries.deadlines(con, flt)))
 
 
 # --- per request: identified data, document text, exports ------------------------------------------------------

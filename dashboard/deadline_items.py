@@ -50,6 +50,13 @@ def describe(row: Mapping[str, object]) -> str:
     return f"Parole ends on {due}"
 
 
+def readable(deadlines: pd.DataFrame) -> pd.DataFrame:
+    """The deadlines with what each is and asks in words (`what`, `details`)."""
+    return deadlines.assign(
+        what=deadlines["kind"].map(KIND_LABELS), details=[describe(r) for r in deadlines.to_dict("records")]
+    )
+
+
 def calendar_events(deadlines: pd.DataFrame, names: Mapping[str, str] | None = None) -> list[Event]:
     """One event per deadline; `names` (pseudonym -> names) only in identified mode, else the pseudonym alone.
     The re-parole window spans its days; other deadlines are single days."""

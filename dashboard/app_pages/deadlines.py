@@ -35,10 +35,7 @@ if mode is Mode.identified:
         p: deadline_items.first_name(n)
         for p, n in zip(identified["pseudonym"].tolist(), identified["patient_names"].tolist(), strict=True)
     }
-table = deadlines.assign(
-    what=deadlines["kind"].map(deadline_items.KIND_LABELS),
-    details=[deadline_items.describe(r) for r in deadlines.to_dict("records")],
-)
+table = deadlines  # a copy of the cached frame (st.cache_data copies): adding names touches no other session
 if names:
     table.insert(0, "names", table["pseudonym"].map(names))
 
