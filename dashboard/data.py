@@ -23,7 +23,7 @@ import streamlit as st
 
 from dashboard import deadline_items
 from warehouse import case_queries, corrections, db, export, queries, rollups
-from warehouse.filters import CaseFilter
+from warehouse.filters import TEXT_CASES_SQL, CaseFilter, text_pattern
 from warehouse.settings import Settings, load_settings
 
 
@@ -107,26 +107,43 @@ def choices(version: Any) -> case_queries.FilterChoices:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
+def text_cases(version: Any, words: str) -> tuple[str, ...]:
+    """The cases whose documents mention `words`: one scan of every page's text per search and published version,
+    shared by the reads of every page and session (case ids only, no text)."""
+    return tuple(str(r[0]) for r in read(lambda con: con.execute(TEXT_CASES_SQL, [text_pattern(words)]).fetchall()))
+
+
+def matched(flt: CaseFilter) -> CaseFilter:
+    """`flt` with its text search run once (cached), so the reads that use it scan no page text again."""
+    words = flt.text.strip()
+    return flt.with_text_cases(text_cases(published_version(), words)) if words else flt
+
+
+@st.cache_data(ttl=600, show_spinner=False)
 def cases(version: Any, flt: CaseFilter) -> pd.DataFrame:
     """The filtered case table, de-identified (pseudonyms, no names or identifiers)."""
-    return read(lambda con: export.case_table(con, flt))
+    resolved = matched(flt)
+    return read(lambda con: export.case_table(con, resolved))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
 def pseudonyms(version: Any, flt: CaseFilter) -> list[str]:
     """The filtered cases' pseudonyms, in the case table's order (de-identified)."""
-    return read(lambda con: case_queries.pseudonyms(con, flt))
+    resolved = matched(flt)
+    return read(lambda con: case_queries.pseudonyms(con, resolved))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
 def headline(version: Any, flt: CaseFilter) -> dict[str, Any]:
-    return read(lambda con: case_queries.headline(con, flt))
+    resolved = matched(flt)
+    return read(lambda con: case_queries.headline(con, resolved))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
 def deadlines(version: Any, flt: CaseFilter) -> pd.DataFrame:
     """The filtered cases' deadlines, with what each asks in words (made once per filter: thousands of rows)."""
-    return deadline_items.readable(read(lambda con: case_queries.deadlines(con, flt)))
+    resolved = matched(flt)
+    return deadline_items.readable(read(lambda con: case_queries.deadlines(con, resolved)))
 
 
 # --- per request: identified data, document text, exports ------------------------------------------------------
@@ -155,18 +172,21 @@ def fact_count(flt: queries.FactFilter) -> int:
 
 def patient_names(flt: CaseFilter) -> pd.DataFrame:
     """Pseudonym and patient names of the filtered cases. Never cached."""
-    return read(lambda con: case_queries.case_names(con, flt))
+    resolved = matched(flt)
+    return read(lambda con: case_queries.case_names(con, resolved))
 
 
 def identified_cases(flt: CaseFilter, limit: int | None = None) -> pd.DataFrame:
     """The filtered case table with names, A-numbers, receipt numbers and dates of birth (its first `limit` rows
     when given). Never cached."""
-    return read(lambda con: export.case_table(con, flt, identified=True, limit=limit))
+    resolved = matched(flt)
+    return read(lambda con: export.case_table(con, resolved, identified=True, limit=limit))
 
 
 def review_queue(flt: CaseFilter) -> pd.DataFrame:
     """What waits for a person among the filtered cases (facts' words and file names: not cached)."""
-    return read(lambda con: case_queries.review_queue(con, flt))
+    resolved = matched(flt)
+    return read(lambda con: case_queries.review_queue(con, resolved))
 
 
 def failed_documents() -> pd.DataFrame:
