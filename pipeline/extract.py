@@ -78,7 +78,7 @@ def extract_document(
     except MemoryError:
         from pipeline.errors import DocumentTooLarge
 
-        return failed(name, _safe_sha(path), ErrorCode.TOO_LARGE, DocumentTooLarge.default_message)
+        return failed(name, sha256 or _safe_sha(path), ErrorCode.TOO_LARGE, DocumentTooLarge.default_message)
     return extract_text(document)
 
 

@@ -101,24 +101,28 @@ def _worker_main(
             sys.stderr.flush()
             os._exit(0)
         result = None
+        # The file's identity first, while memory is plenty: a document that runs out of it is still answered
+        # with its SHA-256 (read afterwards, the half-built document's memory could still be held, and the
+        # worker died reading the file: seen once in a whole test run).
+        sha = job.sha256 or _sha(job)
         try:
             if job.pages is not None:
                 result = extract_pages(job.source, job.sha256, job.media_type, job.pages)
             else:
-                result = extract_document(job.path, read_limits, source=job.source, sha256=job.sha256 or None)
+                result = extract_document(job.path, read_limits, source=job.source, sha256=sha)
         except MemoryError:
             pass  # answered below, once the frames that held the half-built document are gone
         except Exception as exc:  # a reader library raised what no reader names: record it, keep the worker
             log.warning("reading a document raised %s; recorded as internal", type(exc).__name__)
-            result = failed(job.source, _sha(job), ErrorCode.INTERNAL, INTERNAL_MESSAGE)
+            result = failed(job.source, sha, ErrorCode.INTERNAL, INTERNAL_MESSAGE)
         if result is None:
             gc.collect()
-            result = failed(job.source, _sha(job), ErrorCode.TOO_LARGE, DocumentTooLarge.default_message)
+            result = failed(job.source, sha, ErrorCode.TOO_LARGE, DocumentTooLarge.default_message)
         try:
             conn.send((job.key, result))
         except MemoryError:  # pickling a huge result at the limit: say it was too large rather than die
             gc.collect()
-            conn.send((job.key, failed(job.source, _sha(job), ErrorCode.TOO_LARGE, DocumentTooLarge.default_message)))
+            conn.send((job.key, failed(job.source, sha, ErrorCode.TOO_LARGE, DocumentTooLarge.default_message)))
 
 
 def _sha(job: Job) -> str:
