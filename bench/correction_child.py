@@ -18,6 +18,7 @@ APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 def main(tag: str) -> None:
     at = AppTest.from_file(APP, default_timeout=120)
     at.switch_page("app_pages/review.py")
+    at.session_state["review_tab"] = "Add a missing fact"  # the tab a coordinator opens to add facts
     at.run()
     at.text_input(key="review_author").input("Kill Bench").run()
     number = 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from dashboard import charts, data, kpis, privacy, sidebar
@@ -42,17 +44,32 @@ def show(chart_data, draw, about: str) -> None:  # type: ignore[no-untyped-def]
         st.markdown(about + (kpis.SHARED_NOTE if shared else ""))
 
 
+def side_by_side(*charts_: tuple[str, Callable[[], None]]) -> None:
+    """Two charts in two columns, each under its heading."""
+    for column, (heading, draw) in zip(st.columns(len(charts_)), charts_, strict=True):
+        with column:
+            st.subheader(heading)
+            draw()
+
+
 def over_time() -> None:
     """Cases per quarter by outcome; terminations per quarter."""
-    left, right = st.columns(2)
-    with left:
-        st.subheader("Cases per quarter by outcome")
-        show(charts.cases_per_quarter_data(cases), lambda d: charts.quarter_chart(d, percent), kpis.ABOUT["quarter"])
-    with right:
-        st.subheader("Terminations over time")
-        show(
-            charts.terminations_data(cases), lambda d: charts.terminations_chart(d, percent), kpis.ABOUT["terminations"]
-        )
+    side_by_side(
+        (
+            "Cases per quarter by outcome",
+            lambda: show(
+                charts.cases_per_quarter_data(cases), lambda d: charts.quarter_chart(d, percent), kpis.ABOUT["quarter"]
+            ),
+        ),
+        (
+            "Terminations over time",
+            lambda: show(
+                charts.terminations_data(cases),
+                lambda d: charts.terminations_chart(d, percent),
+                kpis.ABOUT["terminations"],
+            ),
+        ),
+    )
 
 
 def outcomes() -> None:
@@ -62,32 +79,37 @@ def outcomes() -> None:
         or "Diagnosis"
     )
     column, words = kpis.OUTCOME_BY[by]
-    left, right = st.columns(2)
-    with left:
-        st.subheader(f"Outcome by {words}")
-        show(
-            charts.outcome_by_data(cases, column),
-            lambda d: charts.stacked_outcome_bars(d, "group", by, percent),
-            kpis.ABOUT["outcome_by"].format(words=words),
-        )
-    with right:
-        st.subheader("Legal representation and outcome")
-        show(
-            charts.representation_data(cases),
-            lambda d: charts.stacked_outcome_bars(d, "group", "Legal organisation", percent),
-            kpis.ABOUT["representation"],
-        )
+    side_by_side(
+        (
+            f"Outcome by {words}",
+            lambda: show(
+                charts.outcome_by_data(cases, column),
+                lambda d: charts.stacked_outcome_bars(d, "group", by, percent),
+                kpis.ABOUT["outcome_by"].format(words=words),
+            ),
+        ),
+        (
+            "Legal representation and outcome",
+            lambda: show(
+                charts.representation_data(cases),
+                lambda d: charts.stacked_outcome_bars(d, "group", "Legal organisation", percent),
+                kpis.ABOUT["representation"],
+            ),
+        ),
+    )
 
 
 def time_and_cost() -> None:
     """Days from filing to decision; monthly home-care against inpatient cost."""
-    left, right = st.columns(2)
-    with left:
-        st.subheader("Time to decision")
-        show(charts.time_to_decision_data(cases), lambda d: charts.histogram_chart(d, percent), kpis.ABOUT["time"])
-    with right:
-        st.subheader("Home care against inpatient cost")
-        cost_chart()
+    side_by_side(
+        (
+            "Time to decision",
+            lambda: show(
+                charts.time_to_decision_data(cases), lambda d: charts.histogram_chart(d, percent), kpis.ABOUT["time"]
+            ),
+        ),
+        ("Home care against inpatient cost", cost_chart),
+    )
 
 
 def cost_chart() -> None:
