@@ -56,13 +56,15 @@ def test_pool_kills_a_document_past_its_time_limit_and_goes_on(data_dir: Path) -
 
 
 def test_pool_reports_a_document_beyond_the_memory_limit(tmp_path: Path) -> None:
-    # A 30,000 x 30,000 PNG header: decoding it needs far more than the address-space limit allows.
+    # A 40,000 x 40,000 PNG: decoding it needs 1.6 GB, far more than the 1,100 MB address-space limit allows. (With
+    # a 700 MB limit the worker, whose libraries take 330-700 MB of address space, once had no room left to read
+    # the file's hash in a whole test run, and died.)
     from PIL import Image
 
     big = tmp_path / "huge.png"
-    Image.new("1", (30_000, 30_000)).save(big)
+    Image.new("1", (40_000, 40_000)).save(big)
     limits = ReadLimits(max_image_megapixels=2_000)
-    with ExtractionPool(1, limits, WorkerLimits(timeout_s=60, memory_mb=700)) as pool:
+    with ExtractionPool(1, limits, WorkerLimits(timeout_s=60, memory_mb=1_100)) as pool:
         result = dict(pool.run([Job("big", big, "huge.png")]))["big"]
     assert result.status is Status.FAILED
     assert result.error is not None and result.error.code is ErrorCode.TOO_LARGE
