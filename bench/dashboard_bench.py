@@ -437,8 +437,9 @@ def _tree(pid: int) -> list[psutil.Process]:
 
 class CpuMeter:
     """CPU seconds of the dashboard server and of the browser (this process's other descendants), and wall
-    seconds, from its creation to `used()`: on this machine they share the same cores. Every process is sampled
-    twice a second while the sessions run, so the CPU of tabs that close before the end is counted too."""
+    seconds, from its creation to `used()`: on this machine they share the same cores. While `run()` is awaited
+    every process is sampled twice a second, so the CPU of tabs that close before the end is counted too;
+    without it (bench/load_bench.py, whose ingests would count as the browser's) only what still runs at the end."""
 
     def __init__(self, server_pid: int) -> None:
         self.server_pid = server_pid

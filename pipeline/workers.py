@@ -101,9 +101,9 @@ def _worker_main(
             sys.stderr.flush()
             os._exit(0)
         result = None
-        # The file's identity first, while memory is plenty: a document that runs out of it is still answered
-        # with its SHA-256 (read afterwards, the half-built document's memory could still be held, and the
-        # worker died reading the file: seen once in a whole test run).
+        # The file's identity first, while memory is plenty: a document that runs out of it is answered with
+        # the hash already in hand (read afterwards, the read could fail too while the half-built document's
+        # memory was still held, and the worker died).
         sha = job.sha256 or _sha(job)
         try:
             if job.pages is not None:

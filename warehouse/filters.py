@@ -108,7 +108,7 @@ class CaseFilter:
     def with_text_cases(self, case_ids: tuple[str, ...]) -> CaseFilter:
         """This filter with its text search already run: `case_ids` are the cases whose documents mention the
         words (see `TEXT_CASES_SQL`). Its SQL tests membership instead of scanning every page's text again."""
-        return TextMatched(**{f.name: getattr(self, f.name) for f in fields(CaseFilter)}, text_cases=case_ids)
+        return TextMatched(**_filter_fields(self), text_cases=case_ids)
 
     def human_clause(self, count: int, shared: bool = False) -> str:
         """'42 cases where outcome is terminated and diagnosis is short bowel syndrome'; shared, a count from 1 to
@@ -227,13 +227,17 @@ class TextMatched(CaseFilter):
     def where_clause(self) -> tuple[str, list[Any]]:
         if not self.text.strip():
             return super().where_clause()
-        plain = CaseFilter(**{f.name: getattr(self, f.name) for f in fields(CaseFilter)} | {"text": ""})
-        where, params = plain.where_clause()
+        where, params = CaseFilter(**_filter_fields(self) | {"text": ""}).where_clause()
         clause = "cs.case_id IN (SELECT unnest(?::VARCHAR[]))"
         return (clause if where == "TRUE" else f"{where} AND {clause}"), [*params, list(self.text_cases)]
 
     def to_query_params(self) -> dict[str, list[str]]:
-        return CaseFilter(**{f.name: getattr(self, f.name) for f in fields(CaseFilter)}).to_query_params()
+        return CaseFilter(**_filter_fields(self)).to_query_params()
+
+
+def _filter_fields(flt: CaseFilter) -> dict[str, Any]:
+    """A filter's CaseFilter fields by name (a TextMatched's own `text_cases` left out)."""
+    return {f.name: getattr(flt, f.name) for f in fields(CaseFilter)}
 
 
 def escape_like(text: str) -> str:

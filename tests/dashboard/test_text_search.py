@@ -48,7 +48,8 @@ def test_text_search_reads_match_the_scanning_sql_and_scan_once(
     outcome = data.choices(data.published_version()).outcomes[0]
     st.cache_data.clear()
     found: dict[tuple[str, tuple[str, ...]], int] = {}
-    for words in _words(case_warehouse):
+    searches = _words(case_warehouse)
+    for words in searches:
         for flt in (CaseFilter(text=words), CaseFilter(text=f" {words} ", outcomes=(outcome,))):
             resolved = data.matched(flt)
             assert resolved != flt and "ILIKE" not in resolved.where_clause()[0]
@@ -57,11 +58,13 @@ def test_text_search_reads_match_the_scanning_sql_and_scan_once(
             )
             with data.connection() as con:
                 scanned = export.case_table(con, flt, identified=True)
+                deidentified = export.case_table(con, flt)
                 assert "ILIKE" in flt.where_clause()[0]
                 expected_queue = case_queries.review_queue(con, flt)
                 expected_deadlines = case_queries.deadlines(con, flt)
                 expected_headline = case_queries.headline(con, flt)
             assert data.identified_cases(flt).equals(scanned)
+            assert data.cases(data.published_version(), flt).equals(deidentified)
             assert data.pseudonyms(data.published_version(), flt) == list(scanned["pseudonym"])
             assert data.review_queue(flt).equals(expected_queue)
             assert data.deadlines(data.published_version(), flt)[list(expected_deadlines)].equals(expected_deadlines)
@@ -69,7 +72,7 @@ def test_text_search_reads_match_the_scanning_sql_and_scan_once(
             assert set(data.patient_names(flt)["pseudonym"]) == set(scanned["pseudonym"])
             found[(words, flt.outcomes)] = len(scanned)
     # Every read of every filter above shared one scan per search (the second filter's words are stripped).
-    assert sorted(scans) == sorted(w.strip() for w in _words(case_warehouse))
+    assert sorted(scans) == sorted(w.strip() for w in searches)
     total = len(data.pseudonyms(data.published_version(), CaseFilter()))
-    first, *_, nobody = _words(case_warehouse)
+    first, *_, nobody = searches
     assert 0 < found[(first, ())] < total and found[(nobody, ())] == 0  # the comparisons above were not vacuous
